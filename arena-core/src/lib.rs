@@ -1,0 +1,43 @@
+//! The engine behind the [`arena`](https://docs.rs/arena) crate: the region [`Arena`], its
+//! drop-free containers, the per-thread pool of scoped arenas, the clone-out / clone-in traits,
+//! the process-wide memory budget and the Go-style knobs.
+//!
+//! Users depend on the `arena` facade, which re-exports everything here together with the
+//! `#[arena_alloc]` and `arena_scope!` macros.
+#![deny(missing_docs)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(clippy::undocumented_unsafe_blocks)]
+
+mod allocator;
+mod arena;
+mod budget;
+mod builder;
+mod clone;
+pub mod config;
+mod drop_list;
+mod error;
+mod hash_map;
+mod scope;
+mod stats;
+mod string;
+mod trace;
+mod vec;
+#[cfg(feature = "serde")]
+mod serde_impls;
+
+pub use crate::arena::Arena;
+pub use crate::builder::ArenaBuilder;
+pub use crate::clone::{CloneIn, CloneOut};
+pub use crate::error::{AllocError, AllocErrorKind};
+pub use crate::hash_map::ArenaHashMap;
+pub use crate::scope::scope;
+pub use crate::stats::Stats;
+pub use crate::string::ArenaString;
+pub use crate::vec::ArenaVec;
+
+/// Items the macros of the `arena` crate expand to. Not public API: names and signatures may
+/// change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::scope::{scope_with, ScopeOptions};
+}
