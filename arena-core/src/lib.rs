@@ -13,6 +13,7 @@ mod arena;
 mod budget;
 mod builder;
 mod clone;
+mod collect;
 pub mod config;
 mod drop_list;
 mod error;
@@ -28,12 +29,25 @@ mod serde_impls;
 pub use crate::arena::Arena;
 pub use crate::builder::ArenaBuilder;
 pub use crate::clone::{CloneIn, CloneOut};
+pub use crate::collect::{CollectIn, FromIteratorIn};
 pub use crate::error::{AllocError, AllocErrorKind};
 pub use crate::hash_map::ArenaHashMap;
 pub use crate::scope::scope;
 pub use crate::stats::Stats;
 pub use crate::string::ArenaString;
-pub use crate::vec::ArenaVec;
+pub use crate::vec::{ArenaVec, IntoIter};
+
+/// Bytes reserved by all arenas of the process together (standalone, pooled and retained): the
+/// figure `ARENA_MEMLIMIT` bounds.
+///
+/// ```
+/// let mem = arena_core::Arena::with_capacity(1 << 16);
+/// assert!(arena_core::reserved_bytes_total() >= 1 << 16);
+/// # drop(mem);
+/// ```
+pub fn reserved_bytes_total() -> usize {
+    budget::reserved_total()
+}
 
 /// Items the macros of the `arena` crate expand to. Not public API: names and signatures may
 /// change in any release.

@@ -1,0 +1,1351 @@
+//! [`Arena`]: the region allocator.
+
+use core::alloc::Layout;
+use core::cell::Cell;
+use core::fmt;
+use core::marker::PhantomData;
+use core::mem;
+use core::ptr::{self, NonNull};
+use std::borrow::Cow;
+use std::panic;
+
+use bumpalo::Bump;
+
+use crate::budget;
+use crate::builder::ArenaBuilder;
+use crate::drop_list::{DropList, DropNode, DropsRun};
+use crate::error::{AllocError, AllocErrorKind};
+use crate::hash_map::ArenaHashMap;
+use crate::stats::Stats;
+use crate::string::ArenaString;
+use crate::vec::ArenaVec;
+
+/// A region of memory: allocate many values, free them all at once.
+///
+/// Every reference an `Arena` hands out borrows it, so the borrow checker rejects any use after
+/// [`reset`](Arena::reset) (which takes `&mut self`) or [`free`](Arena::free) (which takes
+/// `self`): the use-after-free that Go's `arena` package can only catch at run time does not
+/// compile here.
+///
+/// Values put in the arena with [`alloc`](Arena::alloc), the slice methods and the containers
+/// must not need `Drop` (this is checked at compile time); values that own heap memory go
+/// through [`alloc_droppable`](Arena::alloc_droppable), whose destructors run exactly once, newest
+/// first, at `reset`, `free` or drop.
+///
+/// `Arena` is `Send` but not `Sync`: it can move to another thread, but two threads cannot
+/// allocate from it at once.
+///
+/// # Example
+///
+/// ```
+/// use arena_core::Arena;
+///
+/// #[derive(Debug)]
+/// struct Person<'a> {
+///     name: &'a str,
+///     age: u32,
+/// }
+///
+/// let mut mem = Arena::new();
+/// let name = mem.alloc_str("bob");
+/// let bob = mem.alloc(Person { name, age: 42 });
+/// bob.age += 1;
+/// assert_eq!(bob.age, 43);
+/// mem.reset(); // frees bob; the memory stays for the next round
+/// mem.free(); // gives it back
+/// ```
+///
+/// Using a value after the arena is freed is a compile error (`E0505`):
+///
+/// ```compile_fail,E0505
+/// use arena_core::Arena;
+///
+/// let mem = Arena::new();
+/// let n = mem.alloc(1u32);
+/// mem.free();
+/// *n = 123; // error[E0505]: cannot move out of `mem` because it is borrowed
+/// ```
+///
+/// and so is using it across a reset (`E0502`):
+///
+/// ```compile_fail,E0502
+/// use arena_core::Arena;
+///
+/// let mut mem = Arena::new();
+/// let n = mem.alloc(1u32);
+/// mem.reset();
+/// *n = 123; // error[E0502]: cannot borrow `mem` as mutable because it is also borrowed
+/// ```
+///
+/// An arena cannot be shared between threads (`E0277`: `Cell<..>` is not `Sync`):
+///
+/// ```compile_fail,E0277
+/// use arena_core::Arena;
+///
+/// let mem = Arena::new();
+/// std::thread::scope(|s| {
+///     s.spawn(|| mem.alloc(1u32));
+/// });
+/// ```
+///
+/// but it can be moved to one:
+///
+/// ```
+/// use arena_core::Arena;
+///
+/// let mem = Arena::new();
+/// std::thread::spawn(move || *mem.alloc(1u32)).join().unwrap();
+/// ```
+///
+/// A value that needs `Drop` is refused by `alloc` (`E0080`, with a message saying what to use
+/// instead):
+///
+/// ```compile_fail,E0080
+/// use arena_core::Arena;
+///
+/// let mem = Arena::new();
+/// mem.alloc(String::from("bob"));
+/// ```
+///
+/// and welcome in `alloc_droppable`, or as an arena string:
+///
+/// ```
+/// use arena_core::Arena;
+///
+/// let mem = Arena::new();
+/// let owned: &mut String = mem.alloc_droppable(String::from("bob"));
+/// let in_arena: &str = mem.alloc_str("bob");
+/// assert_eq!(owned.as_str(), in_arena);
+/// ```
+pub struct Arena {
+    bump: Bump,
+    drops: DropList,
+    allocations: Cell<usize>,
+    /// Size of the newest chunk, to tell a one-chunk arena from a many-chunk one and to size the
+    /// next chunk like bumpalo does (double the last).
+    newest_chunk_bytes: Cell<usize>,
+    limit: Option<usize>,
+    label: Option<Cow<'static, str>>,
+    /// Pooled arenas are traced by their scope, not when they are dropped.
+    pub(crate) pooled: bool,
+    /// `Arena` holds raw pointers to the values in its drop list; they are not shared.
+    _not_sync: PhantomData<Cell<()>>,
+}
+
+// SAFETY: the only non-`Send` state is the drop list's raw pointers into the arena's own chunks,
+// and every value they point to was required to be `Send` by `alloc_droppable`; bumpalo's `Bump`
+// is `Send`. Moving the arena moves ownership of all of it to the other thread at once.
+unsafe impl Send for Arena {}
+
+/// Compile-time proof that `T` has no drop glue (DESIGN.md rule 2).
+pub(crate) struct AssertNoDrop<T>(PhantomData<T>);
+
+impl<T> AssertNoDrop<T> {
+    /// Evaluated when `alloc::<T>` (or a container of `T`) is instantiated.
+    pub(crate) const OK: () = assert!(
+        !mem::needs_drop::<T>(),
+        "this type needs Drop, and arena values are never dropped one by one: store `&'a str` \
+         (Arena::alloc_str) instead of String, `ArenaVec<'a, T>` instead of Vec<T>, `&'a T` \
+         instead of Box<T>, or use Arena::alloc_droppable for a value whose destructor must run"
+    );
+}
+
+/// The largest chunk bumpalo may build for `bytes` of usable space (it rounds small chunks up to
+/// a power of two and large ones to a page, net of its footer): an upper bound to reserve first.
+fn chunk_bound(bytes: usize) -> Option<usize> {
+    if bytes < 4096 {
+        Some((bytes + 128).next_power_of_two())
+    } else {
+        bytes.checked_add(4096)
+    }
+}
+
+impl Arena {
+    /// A new, empty arena. It takes no memory until the first allocation.
+    ///
+    /// Go: `arena.NewArena()`.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// assert_eq!(mem.stats().reserved_bytes, 0);
+    /// ```
+    pub fn new() -> Self {
+        Arena {
+            bump: Bump::new(),
+            drops: DropList::default(),
+            allocations: Cell::new(0),
+            newest_chunk_bytes: Cell::new(0),
+            limit: None,
+            label: None,
+            pooled: false,
+            _not_sync: PhantomData,
+        }
+        .with_bumpalo_fenced()
+    }
+
+    /// Keeps bumpalo from growing on its own: every new chunk goes through
+    /// [`Arena::grow_then`], which reserves it under the limits first.
+    fn with_bumpalo_fenced(self) -> Self {
+        self.bump.set_allocation_limit(Some(self.bump.allocated_bytes()));
+        self
+    }
+
+    /// A new arena with at least `bytes` reserved up front, so the first allocations need no new
+    /// chunk (the Rust counterpart of Go's memory ballast).
+    ///
+    /// # Panics
+    ///
+    /// If the memory cannot be reserved (process-wide limit, out of memory).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::with_capacity(64 << 10);
+    /// assert!(mem.stats().reserved_bytes >= 64 << 10);
+    /// assert_eq!(mem.stats().chunks, 1);
+    /// ```
+    pub fn with_capacity(bytes: usize) -> Self {
+        Self::try_with_capacity(bytes).unwrap_or_else(|err| err.panic())
+    }
+
+    /// Like [`with_capacity`](Arena::with_capacity), returning an error instead of panicking.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// assert!(Arena::try_with_capacity(usize::MAX).is_err());
+    /// ```
+    pub fn try_with_capacity(bytes: usize) -> Result<Self, AllocError> {
+        let mut arena = Arena::new();
+        arena.reserve_fresh(bytes)?;
+        Ok(arena)
+    }
+
+    /// A builder for an arena with a capacity, a limit and a label.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::builder().capacity(1 << 20).limit(512 << 20).label("parser").build();
+    /// assert_eq!(mem.stats().limit, Some(512 << 20));
+    /// ```
+    pub fn builder() -> ArenaBuilder {
+        ArenaBuilder::default()
+    }
+
+    /// An error of this arena (labelled with its label).
+    #[cold]
+    pub(crate) fn alloc_error(&self, kind: AllocErrorKind, requested: usize) -> AllocError {
+        AllocError::new(kind, requested).with_label(self.label.as_ref())
+    }
+
+    /// The bump allocator underneath, for the `Allocator` impl.
+    #[inline]
+    pub(crate) fn bump(&self) -> &Bump {
+        &self.bump
+    }
+
+    pub(crate) fn set_limit(&mut self, limit: Option<usize>) {
+        self.limit = limit;
+    }
+
+    pub(crate) fn set_label(&mut self, label: Option<Cow<'static, str>>) {
+        self.label = label;
+    }
+
+    /// The arena's label, if it has one.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// assert_eq!(Arena::builder().label("req").build().label(), Some("req"));
+    /// ```
+    pub fn label(&self) -> Option<&str> {
+        self.label.as_deref()
+    }
+
+    /// The arena's own limit on reserved bytes, if it has one.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// assert_eq!(Arena::new().limit(), None);
+    /// ```
+    pub fn limit(&self) -> Option<usize> {
+        self.limit
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // The engine: every allocation goes through `try_alloc_layout`.
+    // ---------------------------------------------------------------------------------------
+
+    /// Allocates uninitialized memory for `layout` and returns a pointer to it.
+    ///
+    /// The memory is valid until the arena is reset, freed or dropped. This is the building block
+    /// for unsafe code; safe code uses the typed methods.
+    ///
+    /// # Panics
+    ///
+    /// If the allocation exceeds a limit or memory is exhausted; see
+    /// [`try_alloc_layout`](Arena::try_alloc_layout).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    /// use std::alloc::Layout;
+    ///
+    /// let mem = Arena::new();
+    /// let p = mem.alloc_layout(Layout::from_size_align(64, 4096).unwrap());
+    /// assert_eq!(p.as_ptr() as usize % 4096, 0);
+    /// ```
+    #[inline(always)]
+    pub fn alloc_layout(&self, layout: Layout) -> NonNull<u8> {
+        match self.try_alloc_layout(layout) {
+            Ok(ptr) => ptr,
+            Err(err) => err.panic(),
+        }
+    }
+
+    /// Allocates uninitialized memory for `layout`, or says why it cannot.
+    ///
+    /// # Errors
+    ///
+    /// [`AllocErrorKind::ArenaLimit`], [`AllocErrorKind::MemLimit`],
+    /// [`AllocErrorKind::OutOfMemory`] or [`AllocErrorKind::Config`]; the arena is unchanged.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    /// use std::alloc::Layout;
+    ///
+    /// let mem = Arena::builder().limit(1024).build();
+    /// assert!(mem.try_alloc_layout(Layout::new::<[u8; 4096]>()).is_err());
+    /// assert!(mem.try_alloc_layout(Layout::new::<[u8; 16]>()).is_ok());
+    /// ```
+    #[inline(always)]
+    pub fn try_alloc_layout(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+        let ptr = match self.bump.try_alloc_layout(layout) {
+            Ok(ptr) => ptr,
+            Err(_) => self.alloc_layout_slow(layout)?,
+        };
+        self.allocations.set(self.allocations.get() + 1);
+        Ok(ptr)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn alloc_layout_slow(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+        self.grow_then(layout, |bump| bump.try_alloc_layout(layout).ok())
+    }
+
+    /// Lets bumpalo add one chunk big enough for `request`, reserved first under the arena's
+    /// limit and the process-wide limit, then runs `attempt` (which must allocate `request`) and
+    /// fences bumpalo again.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn grow_then<R>(
+        &self,
+        request: Layout,
+        attempt: impl FnOnce(&Bump) -> Option<R>,
+    ) -> Result<R, AllocError> {
+        let error = |kind| Err(self.alloc_error(kind, request.size()));
+        if let Err(err) = crate::config::ensure_loaded() {
+            return error(AllocErrorKind::Config(err));
+        }
+        crate::trace::mark_epoch();
+        let align = request.align().max(16);
+        let Some(needed) = request
+            .size()
+            .checked_add(align - 1)
+            .map(|n| n & !(align - 1))
+        else {
+            return error(AllocErrorKind::CapacityOverflow);
+        };
+        let Some(smallest) = chunk_bound(needed.max(512)) else {
+            return error(AllocErrorKind::CapacityOverflow);
+        };
+        let doubled = self.newest_chunk_bytes.get().saturating_mul(2);
+        let preferred = chunk_bound(needed.max(doubled).max(512)).unwrap_or(smallest);
+        let reserved = self.bump.allocated_bytes();
+        let headroom = match self.limit {
+            Some(limit) => limit.saturating_sub(reserved),
+            None => usize::MAX,
+        };
+        let mut memlimit_refusal = None;
+        for grant in [preferred.min(headroom), smallest.min(headroom)] {
+            if let Err(limit) = budget::try_reserve(grant) {
+                memlimit_refusal = Some(limit);
+                continue;
+            }
+            self.bump.set_allocation_limit(Some(reserved + grant));
+            let outcome = attempt(&self.bump);
+            let now = self.bump.allocated_bytes();
+            self.bump.set_allocation_limit(Some(now));
+            budget::release(grant - (now - reserved));
+            if now != reserved {
+                self.newest_chunk_bytes.set(now - reserved);
+            }
+            return match outcome {
+                Some(value) => Ok(value),
+                None if grant == headroom => error(AllocErrorKind::ArenaLimit {
+                    limit: self.limit.unwrap_or(0),
+                }),
+                None => error(AllocErrorKind::OutOfMemory),
+            };
+        }
+        error(AllocErrorKind::MemLimit {
+            limit: memlimit_refusal.unwrap_or(0),
+        })
+    }
+
+    /// Replaces all memory with one fresh chunk of at least `bytes` (or none for 0), reserved
+    /// under the limits. The arena must hold no live values.
+    pub(crate) fn reserve_fresh(&mut self, bytes: usize) -> Result<(), AllocError> {
+        self.release_all_memory();
+        if bytes == 0 {
+            return Ok(());
+        }
+        let layout = Layout::from_size_align(bytes, 1)
+            .map_err(|_| self.alloc_error(AllocErrorKind::CapacityOverflow, bytes))?;
+        self.grow_then(layout, |bump| bump.try_alloc_layout(layout).ok())?;
+        // The probe allocation only sized the chunk: hand all of it back.
+        self.bump.reset();
+        self.bump.set_allocation_limit(Some(self.bump.allocated_bytes()));
+        Ok(())
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Typed allocation.
+    // ---------------------------------------------------------------------------------------
+
+    /// Moves `value` into the arena and returns a mutable reference to it.
+    ///
+    /// Go: `arena.New[T](mem)` followed by an assignment. `T` must not need `Drop` (a compile
+    /// error otherwise; see [`alloc_droppable`](Arena::alloc_droppable)).
+    ///
+    /// # Panics
+    ///
+    /// If a limit would be exceeded or memory is exhausted; see [`try_alloc`](Arena::try_alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let point = mem.alloc((3, 4));
+    /// point.0 = 5;
+    /// assert_eq!(*point, (5, 4));
+    /// ```
+    #[inline(always)]
+    #[allow(clippy::mut_from_ref)]
+    pub fn alloc<T>(&self, value: T) -> &mut T {
+        self.alloc_with(|| value)
+    }
+
+    /// Like [`alloc`](Arena::alloc), returning an error instead of panicking.
+    ///
+    /// # Errors
+    ///
+    /// When a limit would be exceeded or memory is exhausted; `value` is dropped (it needs no
+    /// drop) and the arena is unchanged.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::builder().limit(0).build();
+    /// assert!(mem.try_alloc([0u8; 64]).is_err());
+    /// ```
+    #[inline(always)]
+    #[allow(clippy::mut_from_ref)]
+    pub fn try_alloc<T>(&self, value: T) -> Result<&mut T, AllocError> {
+        self.try_alloc_with(|| value)
+    }
+
+    /// Allocates `T::default()` in the arena: Go's `arena.New[T](mem)`, which returns a pointer
+    /// to a zero value.
+    ///
+    /// # Panics
+    ///
+    /// As [`alloc`](Arena::alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// #[derive(Default)]
+    /// struct Counter { hits: u64 }
+    ///
+    /// let mem = Arena::new();
+    /// let c: &mut Counter = mem.alloc_default();
+    /// c.hits += 1;
+    /// assert_eq!(c.hits, 1);
+    /// ```
+    #[inline(always)]
+    #[allow(clippy::mut_from_ref)]
+    pub fn alloc_default<T: Default>(&self) -> &mut T {
+        self.alloc_with(T::default)
+    }
+
+    /// Like [`alloc_default`](Arena::alloc_default), returning an error instead of panicking.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_alloc`](Arena::try_alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// assert_eq!(*mem.try_alloc_default::<u32>().unwrap(), 0);
+    /// ```
+    #[inline(always)]
+    #[allow(clippy::mut_from_ref)]
+    pub fn try_alloc_default<T: Default>(&self) -> Result<&mut T, AllocError> {
+        self.try_alloc_with(T::default)
+    }
+
+    /// Allocates space first and then writes `make()` straight into it, so a large value can be
+    /// built in place instead of on the stack.
+    ///
+    /// # Panics
+    ///
+    /// As [`alloc`](Arena::alloc). If `make` panics, the space stays allocated until reset.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let table = mem.alloc_with(|| [0u64; 4096]);
+    /// assert_eq!(table.len(), 4096);
+    /// ```
+    #[inline(always)]
+    #[allow(clippy::mut_from_ref)]
+    pub fn alloc_with<T, F: FnOnce() -> T>(&self, make: F) -> &mut T {
+        match self.try_alloc_with(make) {
+            Ok(value) => value,
+            Err(err) => err.panic(),
+        }
+    }
+
+    /// Like [`alloc_with`](Arena::alloc_with), returning an error instead of panicking (`make`
+    /// is not called then).
+    ///
+    /// # Errors
+    ///
+    /// As [`try_alloc`](Arena::try_alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::builder().limit(0).build();
+    /// assert!(mem.try_alloc_with(|| -> [u8; 16] { unreachable!() }).is_err());
+    /// ```
+    #[inline(always)]
+    #[allow(clippy::mut_from_ref)]
+    pub fn try_alloc_with<T, F: FnOnce() -> T>(&self, make: F) -> Result<&mut T, AllocError> {
+        let () = AssertNoDrop::<T>::OK;
+        let ptr = self.try_alloc_layout(Layout::new::<T>())?.cast::<T>();
+        // SAFETY: `ptr` is freshly allocated for `Layout::new::<T>()`, so it is aligned, valid
+        // for writes of a `T` and not aliased; the reference borrows `self`, so it cannot outlive
+        // the memory (reset needs `&mut self`, free needs `self`).
+        unsafe {
+            ptr.as_ptr().write(make());
+            Ok(&mut *ptr.as_ptr())
+        }
+    }
+
+    /// Moves a value that owns resources (a `String`, a `Vec`, a file) into the arena and
+    /// registers its destructor, which runs exactly once, newest first, at
+    /// [`reset`](Arena::reset), [`free`](Arena::free) or drop.
+    ///
+    /// `T: 'static` so the destructor cannot observe freed arena memory; `T: Send` because the
+    /// arena, and so the destructor, may move to another thread.
+    ///
+    /// # Panics
+    ///
+    /// As [`alloc`](Arena::alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mut mem = Arena::new();
+    /// let names = mem.alloc_droppable(vec![String::from("ann")]);
+    /// names.push(String::from("bob"));
+    /// assert_eq!(mem.stats().drops_pending, 1);
+    /// mem.reset(); // the Vec and its Strings are dropped here
+    /// assert_eq!(mem.stats().drops_pending, 0);
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn alloc_droppable<T: Send + 'static>(&self, value: T) -> &mut T {
+        match self.try_alloc_droppable(value) {
+            Ok(value) => value,
+            Err(err) => err.panic(),
+        }
+    }
+
+    /// Like [`alloc_droppable`](Arena::alloc_droppable), returning an error instead of
+    /// panicking.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_alloc`](Arena::try_alloc); `value` is dropped before returning.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::builder().limit(0).build();
+    /// assert!(mem.try_alloc_droppable(String::from("x")).is_err());
+    /// assert_eq!(mem.stats().drops_pending, 0);
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn try_alloc_droppable<T: Send + 'static>(&self, value: T) -> Result<&mut T, AllocError> {
+        if !mem::needs_drop::<T>() {
+            let ptr = self.try_alloc_layout(Layout::new::<T>())?.cast::<T>();
+            // SAFETY: as in `try_alloc_with`: fresh, aligned, exclusive memory for one `T`.
+            return unsafe {
+                ptr.as_ptr().write(value);
+                Ok(&mut *ptr.as_ptr())
+            };
+        }
+        let node = self
+            .try_alloc_layout(Layout::new::<DropNode<T>>())?
+            .cast::<DropNode<T>>();
+        // SAFETY: `node` is fresh, aligned memory for one `DropNode<T>`; once written it is
+        // linked into the drop list, which runs its destructor exactly once before the memory is
+        // reset or freed (the node lives in this arena's chunks, which outlive the list). The
+        // returned reference borrows `self`, and the destructor runs only under `&mut self` or
+        // `self`, so no reference is alive when it runs.
+        unsafe {
+            node.as_ptr().write(DropNode::new(value));
+            self.drops.push(node);
+            Ok((*node.as_ptr()).value_mut())
+        }
+    }
+
+    /// Copies a string into the arena.
+    ///
+    /// # Panics
+    ///
+    /// As [`alloc`](Arena::alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let name = mem.alloc_str("bob");
+    /// name.make_ascii_uppercase();
+    /// assert_eq!(name, "BOB");
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn alloc_str(&self, src: &str) -> &mut str {
+        match self.try_alloc_str(src) {
+            Ok(value) => value,
+            Err(err) => err.panic(),
+        }
+    }
+
+    /// Like [`alloc_str`](Arena::alloc_str), returning an error instead of panicking.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_alloc`](Arena::try_alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// assert_eq!(mem.try_alloc_str("hi").unwrap(), "hi");
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn try_alloc_str(&self, src: &str) -> Result<&mut str, AllocError> {
+        let bytes = self.try_alloc_slice_copy(src.as_bytes())?;
+        // SAFETY: the bytes were copied from a `str`, so they are valid UTF-8.
+        Ok(unsafe { core::str::from_utf8_unchecked_mut(bytes) })
+    }
+
+    /// Copies a slice of `Copy` values into the arena with one `memcpy`.
+    ///
+    /// # Panics
+    ///
+    /// As [`alloc`](Arena::alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let xs = mem.alloc_slice_copy(&[1, 2, 3]);
+    /// xs[0] = 10;
+    /// assert_eq!(xs, [10, 2, 3]);
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn alloc_slice_copy<T: Copy>(&self, src: &[T]) -> &mut [T] {
+        match self.try_alloc_slice_copy(src) {
+            Ok(value) => value,
+            Err(err) => err.panic(),
+        }
+    }
+
+    /// Like [`alloc_slice_copy`](Arena::alloc_slice_copy), returning an error instead of
+    /// panicking.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_alloc`](Arena::try_alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::builder().limit(0).build();
+    /// assert!(mem.try_alloc_slice_copy(&[1u8; 100]).is_err());
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn try_alloc_slice_copy<T: Copy>(&self, src: &[T]) -> Result<&mut [T], AllocError> {
+        let ptr = self.try_alloc_array::<T>(src.len())?;
+        // SAFETY: `ptr` is fresh memory for `src.len()` values of `T`, disjoint from `src`; `T:
+        // Copy`, so a bitwise copy is a valid copy.
+        unsafe {
+            ptr::copy_nonoverlapping(src.as_ptr(), ptr.as_ptr(), src.len());
+            Ok(core::slice::from_raw_parts_mut(ptr.as_ptr(), src.len()))
+        }
+    }
+
+    /// Clones each element of a slice into the arena.
+    ///
+    /// # Panics
+    ///
+    /// As [`alloc`](Arena::alloc), or if a `clone` panics (the clones made so far are then
+    /// simply forgotten: they need no drop).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let words = mem.alloc_slice_clone(&["a", "b"]);
+    /// assert_eq!(words, ["a", "b"]);
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn alloc_slice_clone<T: Clone>(&self, src: &[T]) -> &mut [T] {
+        self.alloc_slice_fill_with(src.len(), |i| src[i].clone())
+    }
+
+    /// Like [`alloc_slice_clone`](Arena::alloc_slice_clone), returning an error instead of
+    /// panicking.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_alloc`](Arena::try_alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// assert_eq!(mem.try_alloc_slice_clone(&[(1, 'a')]).unwrap(), [(1, 'a')]);
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn try_alloc_slice_clone<T: Clone>(&self, src: &[T]) -> Result<&mut [T], AllocError> {
+        self.try_alloc_slice_fill_with(src.len(), |i| src[i].clone())
+    }
+
+    /// Allocates a slice of `len` values, the `i`-th being `fill(i)`.
+    ///
+    /// # Panics
+    ///
+    /// As [`alloc`](Arena::alloc), including when `len * size_of::<T>()` overflows.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let squares = mem.alloc_slice_fill_with(4, |i| i * i);
+    /// assert_eq!(squares, [0, 1, 4, 9]);
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn alloc_slice_fill_with<T, F: FnMut(usize) -> T>(&self, len: usize, fill: F) -> &mut [T] {
+        match self.try_alloc_slice_fill_with(len, fill) {
+            Ok(value) => value,
+            Err(err) => err.panic(),
+        }
+    }
+
+    /// Like [`alloc_slice_fill_with`](Arena::alloc_slice_fill_with), returning an error instead
+    /// of panicking (`fill` is not called then).
+    ///
+    /// # Errors
+    ///
+    /// As [`try_alloc`](Arena::try_alloc), and [`AllocErrorKind::CapacityOverflow`] when the
+    /// byte size overflows.
+    ///
+    /// ```
+    /// use arena_core::{AllocErrorKind, Arena};
+    ///
+    /// let mem = Arena::new();
+    /// let err = mem.try_alloc_slice_fill_with(usize::MAX / 2, |_| 0u32).unwrap_err();
+    /// assert_eq!(err.kind(), &AllocErrorKind::CapacityOverflow);
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn try_alloc_slice_fill_with<T, F: FnMut(usize) -> T>(
+        &self,
+        len: usize,
+        mut fill: F,
+    ) -> Result<&mut [T], AllocError> {
+        let () = AssertNoDrop::<T>::OK;
+        let ptr = self.try_alloc_array::<T>(len)?;
+        for i in 0..len {
+            // SAFETY: `ptr` is fresh memory for `len` values of `T` and `i < len`. If `fill`
+            // panics, the values written so far are forgotten, which is fine: `T` needs no drop.
+            unsafe { ptr.as_ptr().add(i).write(fill(i)) };
+        }
+        // SAFETY: all `len` values were initialized above; the slice borrows `self`.
+        Ok(unsafe { core::slice::from_raw_parts_mut(ptr.as_ptr(), len) })
+    }
+
+    /// Allocates a slice of `len` default values: Go's zeroed `MakeSlice` contents.
+    ///
+    /// # Panics
+    ///
+    /// As [`alloc_slice_fill_with`](Arena::alloc_slice_fill_with).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// assert_eq!(mem.alloc_slice_fill_default::<u8>(3), [0, 0, 0]);
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn alloc_slice_fill_default<T: Default>(&self, len: usize) -> &mut [T] {
+        self.alloc_slice_fill_with(len, |_| T::default())
+    }
+
+    /// Like [`alloc_slice_fill_default`](Arena::alloc_slice_fill_default), returning an error
+    /// instead of panicking.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_alloc_slice_fill_with`](Arena::try_alloc_slice_fill_with).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// assert!(mem.try_alloc_slice_fill_default::<u64>(usize::MAX).is_err());
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn try_alloc_slice_fill_default<T: Default>(
+        &self,
+        len: usize,
+    ) -> Result<&mut [T], AllocError> {
+        self.try_alloc_slice_fill_with(len, |_| T::default())
+    }
+
+    /// Allocates a slice holding the items of an iterator that knows its length.
+    ///
+    /// # Panics
+    ///
+    /// As [`alloc`](Arena::alloc), or if the iterator yields fewer items than its `len()`
+    /// promised (extra items are ignored).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let words = mem.alloc_slice_fill_iter("a b c".split(' ').collect::<Vec<_>>());
+    /// assert_eq!(words, ["a", "b", "c"]);
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn alloc_slice_fill_iter<T, I>(&self, items: I) -> &mut [T]
+    where
+        I: IntoIterator<Item = T>,
+        I::IntoIter: ExactSizeIterator,
+    {
+        match self.try_alloc_slice_fill_iter(items) {
+            Ok(value) => value,
+            Err(err) => err.panic(),
+        }
+    }
+
+    /// Like [`alloc_slice_fill_iter`](Arena::alloc_slice_fill_iter), returning an error instead
+    /// of panicking.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_alloc`](Arena::try_alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// assert_eq!(mem.try_alloc_slice_fill_iter(1..4).unwrap(), [1, 2, 3]);
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn try_alloc_slice_fill_iter<T, I>(&self, items: I) -> Result<&mut [T], AllocError>
+    where
+        I: IntoIterator<Item = T>,
+        I::IntoIter: ExactSizeIterator,
+    {
+        let mut items = items.into_iter();
+        let len = items.len();
+        self.try_alloc_slice_fill_with(len, |_| {
+            items
+                .next()
+                .expect("ExactSizeIterator yielded fewer items than its len() promised")
+        })
+    }
+
+    /// Formats into an arena string: the arena's `format!`.
+    ///
+    /// # Panics
+    ///
+    /// As [`alloc`](Arena::alloc), or if a `Display` impl returns an error.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let id = mem.alloc_fmt(format_args!("id-{}", 7));
+    /// assert_eq!(id, "id-7");
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn alloc_fmt(&self, args: fmt::Arguments<'_>) -> &mut str {
+        match self.try_alloc_fmt(args) {
+            Ok(value) => value,
+            Err(err) => err.panic(),
+        }
+    }
+
+    /// Like [`alloc_fmt`](Arena::alloc_fmt), returning an error instead of panicking.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_alloc`](Arena::try_alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::builder().limit(0).build();
+    /// assert!(mem.try_alloc_fmt(format_args!("{}", 12345)).is_err());
+    /// ```
+    #[allow(clippy::mut_from_ref)]
+    pub fn try_alloc_fmt(&self, args: fmt::Arguments<'_>) -> Result<&mut str, AllocError> {
+        if let Some(literal) = args.as_str() {
+            return self.try_alloc_str(literal);
+        }
+        let mut out = ArenaString::new_in(self);
+        out.try_write_fmt(args)?;
+        Ok(out.into_bump_str_mut())
+    }
+
+    /// Allocates uninitialized space for `len` values of `T`.
+    #[inline]
+    pub(crate) fn try_alloc_array<T>(&self, len: usize) -> Result<NonNull<T>, AllocError> {
+        match Layout::array::<T>(len) {
+            Ok(layout) => Ok(self.try_alloc_layout(layout)?.cast::<T>()),
+            Err(_) => Err(self.alloc_error(AllocErrorKind::CapacityOverflow, usize::MAX)),
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Containers.
+    // ---------------------------------------------------------------------------------------
+
+    /// Go's `arena.MakeSlice[T](mem, len, cap)`: a vector of `len` default values with room for
+    /// `cap`.
+    ///
+    /// # Panics
+    ///
+    /// As [`alloc`](Arena::alloc), or if `len > cap`.
+    ///
+    /// ```
+    /// use arena_core::{Arena, ArenaVec};
+    ///
+    /// let mem = Arena::new();
+    /// let names: ArenaVec<'_, &str> = mem.make_slice(100, 100);
+    /// assert_eq!((names.len(), names.capacity()), (100, 100));
+    /// assert_eq!(names[99], "");
+    /// ```
+    pub fn make_slice<T: Default>(&self, len: usize, cap: usize) -> ArenaVec<'_, T> {
+        match self.try_make_slice(len, cap) {
+            Ok(value) => value,
+            Err(err) => err.panic(),
+        }
+    }
+
+    /// Like [`make_slice`](Arena::make_slice), returning an error instead of panicking.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_alloc`](Arena::try_alloc).
+    ///
+    /// # Panics
+    ///
+    /// If `len > cap` (a programming error, as in Go).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::builder().limit(0).build();
+    /// assert!(mem.try_make_slice::<u64>(10, 10).is_err());
+    /// ```
+    pub fn try_make_slice<T: Default>(
+        &self,
+        len: usize,
+        cap: usize,
+    ) -> Result<ArenaVec<'_, T>, AllocError> {
+        assert!(len <= cap, "make_slice: len ({len}) is larger than cap ({cap})");
+        let mut vec = ArenaVec::try_with_capacity_in(cap, self)?;
+        vec.extend((0..len).map(|_| T::default()));
+        Ok(vec)
+    }
+
+    /// An empty [`ArenaVec`]; it allocates when it first grows.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let mut v = mem.vec();
+    /// v.push(1u64);
+    /// assert_eq!(v, [1]);
+    /// ```
+    pub fn vec<T>(&self) -> ArenaVec<'_, T> {
+        ArenaVec::new_in(self)
+    }
+
+    /// An [`ArenaVec`] with room for `capacity` values.
+    ///
+    /// # Panics
+    ///
+    /// As [`alloc`](Arena::alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let v = mem.vec_with_capacity::<u64>(100);
+    /// assert!(v.capacity() >= 100);
+    /// ```
+    pub fn vec_with_capacity<T>(&self, capacity: usize) -> ArenaVec<'_, T> {
+        ArenaVec::with_capacity_in(capacity, self)
+    }
+
+    /// Like [`vec_with_capacity`](Arena::vec_with_capacity), returning an error instead of
+    /// panicking.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_alloc`](Arena::try_alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// assert!(mem.try_vec_with_capacity::<u64>(usize::MAX).is_err());
+    /// ```
+    pub fn try_vec_with_capacity<T>(&self, capacity: usize) -> Result<ArenaVec<'_, T>, AllocError> {
+        ArenaVec::try_with_capacity_in(capacity, self)
+    }
+
+    /// An empty [`ArenaString`].
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    /// use std::fmt::Write;
+    ///
+    /// let mem = Arena::new();
+    /// let mut s = mem.string();
+    /// write!(s, "{}-{}", "a", 1).unwrap();
+    /// assert_eq!(s, "a-1");
+    /// ```
+    pub fn string(&self) -> ArenaString<'_> {
+        ArenaString::new_in(self)
+    }
+
+    /// An [`ArenaString`] with room for `capacity` bytes.
+    ///
+    /// # Panics
+    ///
+    /// As [`alloc`](Arena::alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// assert!(mem.string_with_capacity(64).capacity() >= 64);
+    /// ```
+    pub fn string_with_capacity(&self, capacity: usize) -> ArenaString<'_> {
+        ArenaString::with_capacity_in(capacity, self)
+    }
+
+    /// Like [`string_with_capacity`](Arena::string_with_capacity), returning an error instead of
+    /// panicking.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_alloc`](Arena::try_alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::builder().limit(0).build();
+    /// assert!(mem.try_string_with_capacity(64).is_err());
+    /// ```
+    pub fn try_string_with_capacity(&self, capacity: usize) -> Result<ArenaString<'_>, AllocError> {
+        ArenaString::try_with_capacity_in(capacity, self)
+    }
+
+    /// An empty [`ArenaHashMap`].
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let mut ages = mem.hash_map();
+    /// ages.insert("bob", 42u32);
+    /// assert_eq!(ages["bob"], 42);
+    /// ```
+    pub fn hash_map<K, V>(&self) -> ArenaHashMap<'_, K, V> {
+        ArenaHashMap::new_in(self)
+    }
+
+    /// An [`ArenaHashMap`] with room for `capacity` entries.
+    ///
+    /// # Panics
+    ///
+    /// As [`alloc`](Arena::alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let m = mem.hash_map_with_capacity::<u32, u32>(100);
+    /// assert!(m.capacity() >= 100);
+    /// ```
+    pub fn hash_map_with_capacity<K: Eq + core::hash::Hash, V>(&self, capacity: usize) -> ArenaHashMap<'_, K, V> {
+        ArenaHashMap::with_capacity_in(capacity, self)
+    }
+
+    /// Like [`hash_map_with_capacity`](Arena::hash_map_with_capacity), returning an error instead
+    /// of panicking.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_alloc`](Arena::try_alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::builder().limit(0).build();
+    /// assert!(mem.try_hash_map_with_capacity::<u32, u32>(100).is_err());
+    /// ```
+    pub fn try_hash_map_with_capacity<K: Eq + core::hash::Hash, V>(
+        &self,
+        capacity: usize,
+    ) -> Result<ArenaHashMap<'_, K, V>, AllocError> {
+        ArenaHashMap::try_with_capacity_in(capacity, self)
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Statistics, reset and free.
+    // ---------------------------------------------------------------------------------------
+
+    /// A snapshot of the arena's memory and bookkeeping. See [`Stats`].
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// mem.alloc_slice_copy(&[0u8; 100]);
+    /// assert_eq!(mem.stats().allocations, 1);
+    /// assert!(mem.stats().used_bytes >= 100);
+    /// ```
+    pub fn stats(&self) -> Stats {
+        Stats {
+            used_bytes: self.used_bytes(),
+            reserved_bytes: self.reserved_bytes(),
+            chunks: self.chunk_count(),
+            allocations: self.allocations.get(),
+            drops_pending: self.drops.pending(),
+            limit: self.limit,
+            label: self.label.clone(),
+        }
+    }
+
+    /// Bytes consumed since the last reset (see [`Stats::used_bytes`]).
+    #[inline]
+    pub(crate) fn used_bytes(&self) -> usize {
+        self.bump.allocated_bytes() - self.bump.chunk_capacity()
+    }
+
+    /// Bytes of chunk memory held (see [`Stats::reserved_bytes`]).
+    #[inline]
+    pub(crate) fn reserved_bytes(&self) -> usize {
+        self.bump.allocated_bytes()
+    }
+
+    #[inline]
+    pub(crate) fn drops_pending(&self) -> usize {
+        self.drops.pending()
+    }
+
+    /// Zeroes the per-round counters of an arena that holds nothing.
+    #[inline]
+    pub(crate) fn clear_counters(&mut self) {
+        self.allocations.set(0);
+    }
+
+    #[inline]
+    pub(crate) fn allocation_count(&self) -> usize {
+        self.allocations.get()
+    }
+
+    pub(crate) fn chunk_count(&self) -> usize {
+        // SAFETY: the iterator only reads chunk footers; nothing allocates from `self.bump`
+        // while it runs (we hold `&self` and do not allocate here).
+        unsafe { self.bump.iter_allocated_chunks_raw().count() }
+    }
+
+    /// Drops every pending value and makes all memory available again, keeping it for reuse
+    /// (several chunks are merged into one of the same total size, so the next fill of the same
+    /// size needs no new chunk).
+    ///
+    /// Takes `&mut self`, so no reference into the arena can be alive.
+    ///
+    /// # Panics
+    ///
+    /// If a destructor panics, the other destructors still run and the memory is still reset;
+    /// then the first panic is resumed. The arena is usable afterwards.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mut mem = Arena::new();
+    /// for round in 0..3 {
+    ///     for i in 0..1000u64 {
+    ///         mem.alloc(i);
+    ///     }
+    ///     if round > 0 {
+    ///         assert_eq!(mem.stats().chunks, 1); // the memory of round 0 was kept
+    ///     }
+    ///     mem.reset();
+    /// }
+    /// ```
+    pub fn reset(&mut self) {
+        let keep = self.reserved_bytes();
+        let run = self.reset_keeping(keep);
+        if let Some(payload) = run.first_panic {
+            panic::resume_unwind(payload);
+        }
+    }
+
+    /// Runs the pending destructors and resets the memory, keeping one chunk of at least
+    /// `keep_bytes` (none for 0). Hands back what the destructors did instead of resuming a
+    /// panic, so callers decide (a scope that is already unwinding must not panic again).
+    pub(crate) fn reset_keeping(&mut self, keep_bytes: usize) -> DropsRun {
+        let run = self.drops.run_all();
+        self.allocations.set(0);
+        let reserved = self.bump.allocated_bytes();
+        let one_chunk = reserved == self.newest_chunk_bytes.get();
+        let chunk_is_what_we_keep =
+            keep_bytes > 0 && chunk_bound(keep_bytes).is_some_and(|bound| reserved <= bound);
+        if reserved == 0 || (one_chunk && chunk_is_what_we_keep) {
+            // The common, steady case: rewind the bump pointer, nothing else.
+            self.bump.reset();
+            self.bump.set_allocation_limit(Some(self.bump.allocated_bytes()));
+        } else {
+            // Best effort: if the limits no longer allow it, the arena simply starts empty.
+            let _ = self.reserve_fresh(keep_bytes);
+        }
+        run
+    }
+
+    /// Frees every chunk and returns its bytes to the process budget.
+    fn release_all_memory(&mut self) {
+        let reserved = self.bump.allocated_bytes();
+        self.bump = Bump::new();
+        self.bump.set_allocation_limit(Some(0));
+        self.newest_chunk_bytes.set(0);
+        budget::release(reserved);
+    }
+
+    /// Drops every pending value and gives all memory back. Dropping the arena does the same;
+    /// `free` says so explicitly, as Go's `mem.Free()` does.
+    ///
+    /// # Panics
+    ///
+    /// If a destructor panics, after the other destructors ran and the memory was freed.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// mem.alloc_droppable(String::from("dropped at free"));
+    /// mem.free();
+    /// ```
+    pub fn free(mut self) {
+        let run = self.free_in_place();
+        if let Some(payload) = run.first_panic {
+            panic::resume_unwind(payload);
+        }
+    }
+
+    /// The work of `free` and `drop`: destructors, trace line, memory back.
+    fn free_in_place(&mut self) -> DropsRun {
+        let started = crate::trace::start_if_enabled();
+        let used = self.used_bytes();
+        let allocations = self.allocations.get();
+        let run = self.drops.run_all();
+        if let Some(started) = started {
+            if !self.pooled {
+                crate::trace::arena_freed(self, started, used, allocations, run.count);
+            }
+        }
+        self.release_all_memory();
+        run
+    }
+}
+
+impl Default for Arena {
+    /// The same as [`Arena::new`].
+    fn default() -> Self {
+        Arena::new()
+    }
+}
+
+impl Drop for Arena {
+    fn drop(&mut self) {
+        let run = self.free_in_place();
+        if let Some(payload) = run.first_panic {
+            if !std::thread::panicking() {
+                panic::resume_unwind(payload);
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Arena {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Arena").field("stats", &self.stats()).finish()
+    }
+}
+
+impl AllocError {
+    /// Panics with this error's message (the non-`try_` methods).
+    #[cold]
+    #[inline(never)]
+    #[track_caller]
+    pub(crate) fn panic(self) -> ! {
+        panic!("{self}")
+    }
+}

@@ -1,0 +1,107 @@
+//! [`ArenaBuilder`]: an arena with a capacity, a limit and a label.
+
+use std::borrow::Cow;
+
+use crate::arena::Arena;
+use crate::error::AllocError;
+
+/// Configures an [`Arena`] before it is created. Made by [`Arena::builder`].
+///
+/// ```
+/// use arena_core::Arena;
+///
+/// let mem = Arena::builder()
+///     .capacity(1 << 20) // reserve 1 MiB up front
+///     .limit(64 << 20) // never reserve more than 64 MiB
+///     .label("parser") // named in errors, stats and traces
+///     .build();
+/// assert!(mem.stats().reserved_bytes >= 1 << 20);
+/// assert_eq!(mem.label(), Some("parser"));
+/// ```
+#[derive(Clone, Debug, Default)]
+#[must_use = "an ArenaBuilder does nothing until `build` is called"]
+pub struct ArenaBuilder {
+    capacity: usize,
+    limit: Option<usize>,
+    label: Option<Cow<'static, str>>,
+}
+
+impl ArenaBuilder {
+    /// Bytes to reserve up front, in one chunk (default 0: nothing until the first allocation).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// assert!(Arena::builder().capacity(4096).build().stats().reserved_bytes >= 4096);
+    /// ```
+    pub fn capacity(mut self, bytes: usize) -> Self {
+        self.capacity = bytes;
+        self
+    }
+
+    /// A hard limit on the bytes the arena may reserve. Allocations that would need more fail:
+    /// `try_` methods return [`AllocError`], the others panic naming the limit.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::builder().limit(4096).build();
+    /// assert!(mem.try_alloc([0u8; 8192]).is_err());
+    /// assert!(mem.stats().reserved_bytes <= 4096);
+    /// ```
+    pub fn limit(mut self, bytes: usize) -> Self {
+        self.limit = Some(bytes);
+        self
+    }
+
+    /// A name for the arena, shown in error messages, [`Stats`](crate::Stats) and trace lines.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let worker = 3;
+    /// let mem = Arena::builder().label(format!("worker-{worker}")).build();
+    /// assert_eq!(mem.label(), Some("worker-3"));
+    /// ```
+    pub fn label(mut self, label: impl Into<Cow<'static, str>>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Creates the arena.
+    ///
+    /// # Panics
+    ///
+    /// If the capacity cannot be reserved (it exceeds the limit or `ARENA_MEMLIMIT`, or memory
+    /// is exhausted); [`try_build`](ArenaBuilder::try_build) returns the error instead.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::builder().build();
+    /// assert_eq!(mem.stats().reserved_bytes, 0);
+    /// ```
+    pub fn build(self) -> Arena {
+        self.try_build().unwrap_or_else(|err| err.panic())
+    }
+
+    /// Creates the arena, or says why its capacity cannot be reserved.
+    ///
+    /// # Errors
+    ///
+    /// As [`Arena::try_alloc`](crate::Arena::try_alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let err = Arena::builder().capacity(1 << 20).limit(1 << 10).try_build().unwrap_err();
+    /// assert!(err.to_string().contains("limit of 1024 bytes"));
+    /// ```
+    pub fn try_build(self) -> Result<Arena, AllocError> {
+        let mut arena = Arena::new();
+        arena.set_limit(self.limit);
+        arena.set_label(self.label);
+        arena.reserve_fresh(self.capacity)?;
+        Ok(arena)
+    }
+}

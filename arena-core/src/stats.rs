@@ -1,0 +1,42 @@
+//! [`Stats`]: a snapshot of what an arena holds.
+
+use std::borrow::Cow;
+
+/// A snapshot of an arena's memory, returned by [`Arena::stats`](crate::Arena::stats).
+///
+/// # Example
+///
+/// ```
+/// use arena_core::Arena;
+///
+/// let mem = Arena::builder().limit(1 << 20).label("demo").build();
+/// mem.alloc(1u64);
+/// mem.alloc_droppable(String::from("owned"));
+/// let stats = mem.stats();
+/// assert_eq!(stats.allocations, 2);
+/// assert_eq!(stats.drops_pending, 1);
+/// assert!(stats.used_bytes >= 8 && stats.used_bytes <= stats.reserved_bytes);
+/// assert_eq!(stats.chunks, 1);
+/// assert_eq!(stats.limit, Some(1 << 20));
+/// assert_eq!(stats.label.as_deref(), Some("demo"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Stats {
+    /// Bytes handed out since the last reset, alignment padding included, counting every byte
+    /// consumed from older chunks (a chunk's unusable tail counts once a newer chunk took over).
+    pub used_bytes: usize,
+    /// Bytes of chunk memory the arena holds (each chunk also carries a small fixed-size
+    /// bookkeeping footer, not counted here nor against limits).
+    pub reserved_bytes: usize,
+    /// How many chunks hold that memory.
+    pub chunks: usize,
+    /// Allocations made since the last reset (container growth counts once per buffer).
+    pub allocations: usize,
+    /// Destructors registered with `alloc_droppable` that have not run yet.
+    pub drops_pending: usize,
+    /// The arena's own limit on `reserved_bytes`, if any.
+    pub limit: Option<usize>,
+    /// The arena's label, if any.
+    pub label: Option<Cow<'static, str>>,
+}

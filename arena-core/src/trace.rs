@@ -1,0 +1,121 @@
+//! The `ARENA_DEBUG=arenatrace=1` line: one per scope end and per standalone arena free,
+//! modelled on Go's `GODEBUG=gctrace=1`.
+//!
+//! ```text
+//! arena 7 @0.012s 0.004 ms: 4096->4096 B used->kept, 8192 B reserved, 1 chunks, 35 allocs, 2 drops, limit off, src/main.rs:10
+//! ```
+//!
+//! Fields, in order: sequence number (process-wide), seconds since the first arena of the
+//! process reserved memory, how long the scope (or the free) took, bytes used at the end ->
+//! bytes still reserved afterwards, bytes reserved at the end, chunks holding them, allocations,
+//! destructors run, the arena's limit, and its label (or the scope's call site).
+
+use core::fmt::{self, Write as _};
+use core::sync::atomic::{AtomicU64, Ordering};
+use std::io::Write as _;
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use crate::arena::Arena;
+use crate::config;
+
+static SEQUENCE: AtomicU64 = AtomicU64::new(0);
+static EPOCH: OnceLock<Instant> = OnceLock::new();
+
+/// Marks the start of the process's arena activity (the `@` field counts from here).
+pub(crate) fn mark_epoch() {
+    EPOCH.get_or_init(Instant::now);
+}
+
+/// `Some(now)` when tracing is on (loading the knobs first if no one has yet).
+pub(crate) fn start_if_enabled() -> Option<Instant> {
+    let mut state = config::scope_state();
+    if state & config::LOADED == 0 {
+        state = config::ensure_loaded().unwrap_or(0);
+    }
+    (state & config::TRACE != 0).then(Instant::now)
+}
+
+/// What one line reports.
+pub(crate) struct TraceLine<'s> {
+    pub(crate) started: Instant,
+    pub(crate) used: usize,
+    pub(crate) kept: usize,
+    pub(crate) reserved: usize,
+    pub(crate) chunks: usize,
+    pub(crate) allocations: usize,
+    pub(crate) drops: usize,
+    pub(crate) limit: Option<usize>,
+    pub(crate) place: &'s str,
+}
+
+/// A fixed buffer, so writing a trace line allocates nothing.
+struct LineBuffer {
+    bytes: [u8; 512],
+    len: usize,
+}
+
+impl fmt::Write for LineBuffer {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let room = self.bytes.len() - 1 - self.len; // keep one byte for the newline
+        let take = s.len().min(room);
+        self.bytes[self.len..self.len + take].copy_from_slice(&s.as_bytes()[..take]);
+        self.len += take;
+        Ok(())
+    }
+}
+
+impl TraceLine<'_> {
+    /// Writes the line to stderr in one `write`.
+    pub(crate) fn emit(&self) {
+        let elapsed = self.started.elapsed();
+        let since_start = EPOCH.get_or_init(Instant::now).elapsed();
+        let sequence = SEQUENCE.fetch_add(1, Ordering::Relaxed) + 1;
+        let mut line = LineBuffer {
+            bytes: [0; 512],
+            len: 0,
+        };
+        let _ = write!(
+            line,
+            "arena {sequence} @{:.3}s {:.3} ms: {}->{} B used->kept, {} B reserved, {} chunks, \
+             {} allocs, {} drops, limit ",
+            since_start.as_secs_f64(),
+            elapsed.as_secs_f64() * 1e3,
+            self.used,
+            self.kept,
+            self.reserved,
+            self.chunks,
+            self.allocations,
+            self.drops,
+        );
+        let _ = match self.limit {
+            Some(limit) => write!(line, "{limit} B"),
+            None => line.write_str("off"),
+        };
+        let _ = write!(line, ", {}", self.place);
+        line.bytes[line.len] = b'\n';
+        let _ = std::io::stderr().write_all(&line.bytes[..=line.len]);
+    }
+}
+
+/// The line for a standalone arena being freed (or dropped).
+pub(crate) fn arena_freed(
+    arena: &Arena,
+    started: Instant,
+    used: usize,
+    allocations: usize,
+    drops: usize,
+) {
+    TraceLine {
+        started,
+        used,
+        kept: 0,
+        reserved: arena.reserved_bytes(),
+        chunks: arena.chunk_count(),
+        allocations,
+        drops,
+        limit: arena.limit(),
+        place: arena.label().unwrap_or("unlabelled arena"),
+    }
+    .emit();
+}

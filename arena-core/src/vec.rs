@@ -1,0 +1,692 @@
+//! [`ArenaVec`]: a growable vector whose buffer lives in an arena.
+
+use core::fmt;
+use core::hash::{Hash, Hasher};
+use core::mem::ManuallyDrop;
+use core::ops::{Deref, DerefMut, Index, IndexMut};
+use core::slice::SliceIndex;
+
+use allocator_api2::vec::Vec as ApiVec;
+
+use crate::arena::{Arena, AssertNoDrop};
+use crate::error::{AllocError, AllocErrorKind};
+
+/// A vector whose buffer lives in an [`Arena`]: Go's arena slices (`arena.MakeSlice`), growable.
+///
+/// It has no drop glue, so it can be a field of a value allocated in the arena; its elements
+/// must not need `Drop` either (checked at compile time), since nothing ever runs their
+/// destructors. Growing reallocates inside the arena, in place when the vector is the newest
+/// allocation. Made by [`Arena::vec`], [`Arena::vec_with_capacity`], [`Arena::make_slice`] or
+/// [`collect_in`](crate::CollectIn::collect_in).
+///
+/// ```
+/// use arena_core::{Arena, ArenaVec};
+///
+/// struct Node<'a> {
+///     name: &'a str,
+///     children: ArenaVec<'a, &'a Node<'a>>,
+/// }
+///
+/// let mem = Arena::new();
+/// let leaf = mem.alloc(Node { name: "leaf", children: mem.vec() });
+/// let mut children = mem.vec();
+/// children.push(&*leaf);
+/// let root = mem.alloc(Node { name: "root", children });
+/// assert_eq!(root.children[0].name, "leaf");
+/// assert_eq!(root.name, "root");
+/// ```
+///
+/// A vector of values that need `Drop` does not compile (`E0080`):
+///
+/// ```compile_fail,E0080
+/// use arena_core::Arena;
+///
+/// let mem = Arena::new();
+/// let mut v = mem.vec();
+/// v.push(String::from("x"));
+/// ```
+pub struct ArenaVec<'a, T> {
+    inner: ManuallyDrop<ApiVec<T, &'a Arena>>,
+}
+
+fn overflow_error(arena: &Arena) -> AllocError {
+    arena.alloc_error(AllocErrorKind::CapacityOverflow, usize::MAX)
+}
+
+impl<'a, T> ArenaVec<'a, T> {
+    /// An empty vector in `arena`. It allocates when it first grows.
+    ///
+    /// ```
+    /// use arena_core::{Arena, ArenaVec};
+    ///
+    /// let mem = Arena::new();
+    /// let v: ArenaVec<'_, u8> = ArenaVec::new_in(&mem);
+    /// assert!(v.is_empty());
+    /// ```
+    #[inline]
+    pub fn new_in(arena: &'a Arena) -> Self {
+        let () = AssertNoDrop::<T>::OK;
+        ArenaVec {
+            inner: ManuallyDrop::new(ApiVec::new_in(arena)),
+        }
+    }
+
+    /// An empty vector in `arena` with room for `capacity` elements.
+    ///
+    /// # Panics
+    ///
+    /// If the arena cannot provide the memory (limit, overflow); see
+    /// [`try_with_capacity_in`](ArenaVec::try_with_capacity_in).
+    ///
+    /// ```
+    /// use arena_core::{Arena, ArenaVec};
+    ///
+    /// let mem = Arena::new();
+    /// let v: ArenaVec<'_, u8> = ArenaVec::with_capacity_in(10, &mem);
+    /// assert!(v.capacity() >= 10);
+    /// ```
+    pub fn with_capacity_in(capacity: usize, arena: &'a Arena) -> Self {
+        Self::try_with_capacity_in(capacity, arena).unwrap_or_else(|err| err.panic())
+    }
+
+    /// Like [`with_capacity_in`](ArenaVec::with_capacity_in), returning an error instead of
+    /// panicking.
+    ///
+    /// # Errors
+    ///
+    /// As [`Arena::try_alloc`].
+    ///
+    /// ```
+    /// use arena_core::{Arena, ArenaVec};
+    ///
+    /// let mem = Arena::builder().limit(100).build();
+    /// assert!(ArenaVec::<u64>::try_with_capacity_in(1000, &mem).is_err());
+    /// ```
+    pub fn try_with_capacity_in(capacity: usize, arena: &'a Arena) -> Result<Self, AllocError> {
+        let mut vec = Self::new_in(arena);
+        vec.try_reserve(capacity)?;
+        Ok(vec)
+    }
+
+    /// The arena the buffer lives in.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let v = mem.vec::<u8>();
+    /// assert!(std::ptr::eq(v.arena(), &mem));
+    /// ```
+    #[inline]
+    pub fn arena(&self) -> &'a Arena {
+        self.inner.allocator()
+    }
+
+    /// Appends a value.
+    ///
+    /// # Panics
+    ///
+    /// If growing fails; see [`try_push`](ArenaVec::try_push).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let mut v = mem.vec();
+    /// v.push(1);
+    /// v.push(2);
+    /// assert_eq!(v, [1, 2]);
+    /// ```
+    #[inline]
+    pub fn push(&mut self, value: T) {
+        if self.inner.len() == self.inner.capacity() {
+            self.grow_one();
+        }
+        self.inner.push(value);
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow_one(&mut self) {
+        if let Err(err) = self.try_reserve(1) {
+            err.panic()
+        }
+    }
+
+    /// Appends a value, or gives it back with the reason when the arena cannot grow the buffer.
+    ///
+    /// # Errors
+    ///
+    /// As [`Arena::try_alloc`]; the vector is unchanged.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::builder().limit(0).build();
+    /// let mut v = mem.vec();
+    /// assert!(v.try_push(1u8).is_err());
+    /// assert!(v.is_empty());
+    /// ```
+    pub fn try_push(&mut self, value: T) -> Result<(), AllocError> {
+        if self.inner.len() == self.inner.capacity() {
+            self.try_reserve(1)?;
+        }
+        self.inner.push(value);
+        Ok(())
+    }
+
+    /// Makes room for at least `additional` more elements.
+    ///
+    /// # Panics
+    ///
+    /// If growing fails.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let mut v = mem.vec::<u32>();
+    /// v.reserve(64);
+    /// assert!(v.capacity() >= 64);
+    /// ```
+    pub fn reserve(&mut self, additional: usize) {
+        if let Err(err) = self.try_reserve(additional) {
+            err.panic()
+        }
+    }
+
+    /// Makes room for at least `additional` more elements, or says why it cannot.
+    ///
+    /// # Errors
+    ///
+    /// As [`Arena::try_alloc`]; the vector is unchanged.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// assert!(mem.vec::<u64>().try_reserve(usize::MAX).is_err());
+    /// ```
+    pub fn try_reserve(&mut self, additional: usize) -> Result<(), AllocError> {
+        let arena = self.arena();
+        if additional <= self.inner.capacity() - self.inner.len() {
+            return Ok(());
+        }
+        let wanted = self
+            .inner
+            .len()
+            .checked_add(additional)
+            .ok_or_else(|| overflow_error(arena))?;
+        // Amortized doubling, as `Vec` does, but at least 4 elements to skip tiny steps.
+        let target = wanted.max(self.inner.capacity().saturating_mul(2)).max(4);
+        let len = self.inner.len();
+        if self.inner.try_reserve_exact(target - len).is_ok() {
+            return Ok(());
+        }
+        self.inner
+            .try_reserve_exact(additional)
+            .map_err(|_| self.reserve_error(additional))
+    }
+
+    /// Rebuilds the precise error for a failed reservation (the allocator trait only says
+    /// "failed").
+    #[cold]
+    fn reserve_error(&self, additional: usize) -> AllocError {
+        let arena = self.arena();
+        match core::alloc::Layout::array::<T>(self.inner.len().saturating_add(additional)) {
+            Ok(layout) => match arena.try_alloc_layout(layout) {
+                Err(err) => err,
+                Ok(_) => arena.alloc_error(AllocErrorKind::OutOfMemory, layout.size()),
+            },
+            Err(_) => overflow_error(arena),
+        }
+    }
+
+    /// Removes and returns the last element.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let mut v = mem.vec();
+    /// v.push('a');
+    /// assert_eq!(v.pop(), Some('a'));
+    /// assert_eq!(v.pop(), None);
+    /// ```
+    #[inline]
+    pub fn pop(&mut self) -> Option<T> {
+        self.inner.pop()
+    }
+
+    /// Inserts `value` at `index`, shifting the rest right.
+    ///
+    /// # Panics
+    ///
+    /// If `index > len`, or growing fails.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let mut v = mem.vec();
+    /// v.extend([1, 3]);
+    /// v.insert(1, 2);
+    /// assert_eq!(v, [1, 2, 3]);
+    /// ```
+    pub fn insert(&mut self, index: usize, value: T) {
+        assert!(
+            index <= self.len(),
+            "insertion index (is {index}) should be <= len (is {})",
+            self.len()
+        );
+        self.reserve(1);
+        self.inner.insert(index, value);
+    }
+
+    /// Removes and returns the element at `index`, shifting the rest left.
+    ///
+    /// # Panics
+    ///
+    /// If `index >= len`.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let mut v = mem.vec();
+    /// v.extend([1, 2, 3]);
+    /// assert_eq!(v.remove(0), 1);
+    /// assert_eq!(v, [2, 3]);
+    /// ```
+    pub fn remove(&mut self, index: usize) -> T {
+        self.inner.remove(index)
+    }
+
+    /// Removes the element at `index` by moving the last one into its place.
+    ///
+    /// # Panics
+    ///
+    /// If `index >= len`.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let mut v = mem.vec();
+    /// v.extend([1, 2, 3]);
+    /// assert_eq!(v.swap_remove(0), 1);
+    /// assert_eq!(v, [3, 2]);
+    /// ```
+    pub fn swap_remove(&mut self, index: usize) -> T {
+        self.inner.swap_remove(index)
+    }
+
+    /// Keeps only the elements for which `keep` returns `true`, in order.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let mut v = mem.vec();
+    /// v.extend(1..=6);
+    /// v.retain(|x| x % 2 == 0);
+    /// assert_eq!(v, [2, 4, 6]);
+    /// ```
+    pub fn retain(&mut self, keep: impl FnMut(&T) -> bool) {
+        self.inner.retain(keep)
+    }
+
+    /// Shortens the vector to `len` elements (no effect if it is shorter).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let mut v = mem.vec();
+    /// v.extend([1, 2, 3]);
+    /// v.truncate(1);
+    /// assert_eq!(v, [1]);
+    /// ```
+    pub fn truncate(&mut self, len: usize) {
+        self.inner.truncate(len)
+    }
+
+    /// Removes every element, keeping the buffer.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let mut v = mem.vec();
+    /// v.push(1);
+    /// v.clear();
+    /// assert!(v.is_empty());
+    /// ```
+    pub fn clear(&mut self) {
+        self.inner.clear()
+    }
+
+    /// The number of elements the buffer has room for.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// assert_eq!(mem.vec::<u8>().capacity(), 0);
+    /// ```
+    #[inline]
+    pub fn capacity(&self) -> usize {
+        self.inner.capacity()
+    }
+
+    /// The elements as a slice.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let mut v = mem.vec();
+    /// v.push(1);
+    /// assert_eq!(v.as_slice(), &[1]);
+    /// ```
+    #[inline]
+    pub fn as_slice(&self) -> &[T] {
+        self.inner.as_slice()
+    }
+
+    /// The elements as a mutable slice.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let mut v = mem.vec();
+    /// v.push(1);
+    /// v.as_mut_slice()[0] = 5;
+    /// assert_eq!(v, [5]);
+    /// ```
+    #[inline]
+    pub fn as_mut_slice(&mut self) -> &mut [T] {
+        self.inner.as_mut_slice()
+    }
+
+    /// Gives up the ability to grow and returns the elements as a slice that lives as long as
+    /// the arena.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let mut v = mem.vec();
+    /// v.extend(["a", "b"]);
+    /// let words: &[&str] = v.into_bump_slice();
+    /// assert_eq!(words, ["a", "b"]);
+    /// ```
+    pub fn into_bump_slice(self) -> &'a [T] {
+        self.into_bump_slice_mut()
+    }
+
+    /// Like [`into_bump_slice`](ArenaVec::into_bump_slice), mutable.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let mut v = mem.vec();
+    /// v.push(1);
+    /// let xs = v.into_bump_slice_mut();
+    /// xs[0] = 2;
+    /// assert_eq!(xs, [2]);
+    /// ```
+    pub fn into_bump_slice_mut(self) -> &'a mut [T] {
+        let mut inner = ManuallyDrop::into_inner(self.inner);
+        let len = inner.len();
+        let ptr = inner.as_mut_ptr();
+        core::mem::forget(inner);
+        // SAFETY: the buffer holds `len` initialized elements and lives in the arena borrowed for
+        // `'a`; the vector was forgotten, so nothing else owns or frees it (an arena never frees
+        // individual buffers that are not its newest allocation, and this one is now in use).
+        unsafe { core::slice::from_raw_parts_mut(ptr, len) }
+    }
+}
+
+impl<'a, T: Copy> ArenaVec<'a, T> {
+    /// Appends a copy of every element of `src` with one copy.
+    ///
+    /// # Panics
+    ///
+    /// If growing fails.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let mut v = mem.vec();
+    /// v.extend_from_slice(&[1, 2]);
+    /// assert_eq!(v, [1, 2]);
+    /// ```
+    pub fn extend_from_slice(&mut self, src: &[T]) {
+        self.reserve(src.len());
+        self.inner.extend_from_slice(src);
+    }
+
+    /// Like [`extend_from_slice`](ArenaVec::extend_from_slice), returning an error instead of
+    /// panicking.
+    ///
+    /// # Errors
+    ///
+    /// As [`Arena::try_alloc`]; the vector is unchanged.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::builder().limit(0).build();
+    /// assert!(mem.vec().try_extend_from_slice(&[1u8, 2]).is_err());
+    /// ```
+    pub fn try_extend_from_slice(&mut self, src: &[T]) -> Result<(), AllocError> {
+        self.try_reserve(src.len())?;
+        self.inner.extend_from_slice(src);
+        Ok(())
+    }
+}
+
+impl<T> Deref for ArenaVec<'_, T> {
+    type Target = [T];
+
+    #[inline]
+    fn deref(&self) -> &[T] {
+        self.inner.as_slice()
+    }
+}
+
+impl<T> DerefMut for ArenaVec<'_, T> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut [T] {
+        self.inner.as_mut_slice()
+    }
+}
+
+impl<T, I: SliceIndex<[T]>> Index<I> for ArenaVec<'_, T> {
+    type Output = I::Output;
+
+    #[inline]
+    fn index(&self, index: I) -> &I::Output {
+        Index::index(self.as_slice(), index)
+    }
+}
+
+impl<T, I: SliceIndex<[T]>> IndexMut<I> for ArenaVec<'_, T> {
+    #[inline]
+    fn index_mut(&mut self, index: I) -> &mut I::Output {
+        IndexMut::index_mut(self.as_mut_slice(), index)
+    }
+}
+
+impl<T> AsRef<[T]> for ArenaVec<'_, T> {
+    fn as_ref(&self) -> &[T] {
+        self
+    }
+}
+
+impl<T> AsMut<[T]> for ArenaVec<'_, T> {
+    fn as_mut(&mut self) -> &mut [T] {
+        self
+    }
+}
+
+impl<T> core::borrow::Borrow<[T]> for ArenaVec<'_, T> {
+    fn borrow(&self) -> &[T] {
+        self
+    }
+}
+
+impl<T> Extend<T> for ArenaVec<'_, T> {
+    fn extend<I: IntoIterator<Item = T>>(&mut self, items: I) {
+        let items = items.into_iter();
+        self.reserve(items.size_hint().0);
+        for item in items {
+            self.push(item);
+        }
+    }
+}
+
+impl<'v, T: Copy + 'v> Extend<&'v T> for ArenaVec<'_, T> {
+    fn extend<I: IntoIterator<Item = &'v T>>(&mut self, items: I) {
+        self.extend(items.into_iter().copied())
+    }
+}
+
+impl<'v, T> IntoIterator for &'v ArenaVec<'_, T> {
+    type Item = &'v T;
+    type IntoIter = core::slice::Iter<'v, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<'v, T> IntoIterator for &'v mut ArenaVec<'_, T> {
+    type Item = &'v mut T;
+    type IntoIter = core::slice::IterMut<'v, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter_mut()
+    }
+}
+
+/// The owning iterator of an [`ArenaVec`]: moves the elements out, front to back.
+///
+/// ```
+/// use arena_core::Arena;
+///
+/// let mem = Arena::new();
+/// let mut v = mem.vec();
+/// v.extend([1, 2, 3]);
+/// let doubled: Vec<i32> = v.into_iter().map(|x| x * 2).collect();
+/// assert_eq!(doubled, [2, 4, 6]);
+/// ```
+pub struct IntoIter<'a, T> {
+    elements: core::slice::IterMut<'a, T>,
+}
+
+impl<T> Iterator for IntoIter<'_, T> {
+    type Item = T;
+
+    #[inline]
+    fn next(&mut self) -> Option<T> {
+        // SAFETY: each element is yielded once and never read again (the vector was consumed into
+        // this iterator); leaving the rest unread is fine because `T` needs no drop.
+        self.elements.next().map(|slot| unsafe { core::ptr::read(slot) })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.elements.size_hint()
+    }
+}
+
+impl<T> DoubleEndedIterator for IntoIter<'_, T> {
+    fn next_back(&mut self) -> Option<T> {
+        // SAFETY: as in `next`.
+        self.elements
+            .next_back()
+            .map(|slot| unsafe { core::ptr::read(slot) })
+    }
+}
+
+impl<T> ExactSizeIterator for IntoIter<'_, T> {}
+
+impl<'a, T: 'a> IntoIterator for ArenaVec<'a, T> {
+    type Item = T;
+    type IntoIter = IntoIter<'a, T>;
+
+    fn into_iter(self) -> IntoIter<'a, T> {
+        IntoIter {
+            elements: self.into_bump_slice_mut().iter_mut(),
+        }
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for ArenaVec<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_slice(), f)
+    }
+}
+
+impl<'a, T: Clone> Clone for ArenaVec<'a, T> {
+    /// Clones the elements into a new buffer in the same arena.
+    fn clone(&self) -> Self {
+        let mut copy = ArenaVec::with_capacity_in(self.len(), self.arena());
+        copy.extend(self.iter().cloned());
+        copy
+    }
+}
+
+impl<T: PartialEq<U>, U> PartialEq<ArenaVec<'_, U>> for ArenaVec<'_, T> {
+    fn eq(&self, other: &ArenaVec<'_, U>) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl<T: Eq> Eq for ArenaVec<'_, T> {}
+
+impl<T: PartialEq<U>, U> PartialEq<[U]> for ArenaVec<'_, T> {
+    fn eq(&self, other: &[U]) -> bool {
+        self.as_slice() == other
+    }
+}
+
+impl<T: PartialEq<U>, U> PartialEq<&[U]> for ArenaVec<'_, T> {
+    fn eq(&self, other: &&[U]) -> bool {
+        self.as_slice() == *other
+    }
+}
+
+impl<T: PartialEq<U>, U, const N: usize> PartialEq<[U; N]> for ArenaVec<'_, T> {
+    fn eq(&self, other: &[U; N]) -> bool {
+        self.as_slice() == other
+    }
+}
+
+impl<T: PartialEq<U>, U> PartialEq<Vec<U>> for ArenaVec<'_, T> {
+    fn eq(&self, other: &Vec<U>) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl<T: PartialOrd> PartialOrd for ArenaVec<'_, T> {
+    fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
+        self.as_slice().partial_cmp(other.as_slice())
+    }
+}
+
+impl<T: Ord> Ord for ArenaVec<'_, T> {
+    fn cmp(&self, other: &Self) -> core::cmp::Ordering {
+        self.as_slice().cmp(other.as_slice())
+    }
+}
+
+impl<T: Hash> Hash for ArenaVec<'_, T> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_slice().hash(state)
+    }
+}
