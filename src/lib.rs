@@ -3,7 +3,7 @@
 
 pub use arena_core::{
     config, reserved_bytes_total, scope, AllocError, AllocErrorKind, Arena, ArenaBuilder,
-    ArenaHashMap, ArenaString, ArenaVec, CloneIn, CloneOut, CollectIn, FromIteratorIn, IntoIter,
+    ArenaHashMap, ArenaString, ArenaVec, CloneIn, CloneOut, CloneStrategy, CollectIn, FromIteratorIn, IntoIter,
     Stats,
 };
 

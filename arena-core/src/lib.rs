@@ -28,7 +28,7 @@ mod serde_impls;
 
 pub use crate::arena::Arena;
 pub use crate::builder::ArenaBuilder;
-pub use crate::clone::{CloneIn, CloneOut};
+pub use crate::clone::{CloneIn, CloneOut, CloneStrategy};
 pub use crate::collect::{CollectIn, FromIteratorIn};
 pub use crate::error::{AllocError, AllocErrorKind};
 pub use crate::hash_map::ArenaHashMap;
