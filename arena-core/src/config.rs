@@ -140,8 +140,14 @@ impl Default for Retain {
 ///      optional unit B, KiB, MiB, GiB or TiB (for example 500MiB); \"MB\" is not a unit (did you mean MiB?)"
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
+#[derive(Clone, PartialEq, Eq)]
+pub struct ConfigError(
+    // Boxed: one pointer wide, so that it costs nothing in `AllocError` and hot-path `Result`s.
+    Box<Detail>,
+);
+
+#[derive(Clone, PartialEq, Eq)]
+struct Detail {
     variable: &'static str,
     value: String,
     grammar: &'static str,
@@ -151,13 +157,13 @@ pub struct ConfigError {
 
 impl ConfigError {
     fn new(knob: Knob, value: &str, problem: String) -> Self {
-        ConfigError {
+        ConfigError(Box::new(Detail {
             variable: knob.variable(),
             value: value.to_owned(),
             grammar: knob.grammar(),
             problem,
             others: Vec::new(),
-        }
+        }))
     }
 
     /// The environment variable, such as `"ARENA_MEMLIMIT"`.
@@ -166,7 +172,7 @@ impl ConfigError {
     /// assert_eq!(arena_core::config::parse_retain("-1").unwrap_err().variable(), "ARENA_RETAIN");
     /// ```
     pub fn variable(&self) -> &'static str {
-        self.variable
+        self.0.variable
     }
 
     /// The malformed value, as given (a value that is not UTF-8 is converted lossily).
@@ -175,7 +181,7 @@ impl ConfigError {
     /// assert_eq!(arena_core::config::parse_ballast(" 1").unwrap_err().value(), " 1");
     /// ```
     pub fn value(&self) -> &str {
-        &self.value
+        &self.0.value
     }
 
     /// The accepted grammar, in words, with an example.
@@ -185,7 +191,7 @@ impl ConfigError {
     /// assert!(err.grammar().contains("arenatrace=1"));
     /// ```
     pub fn grammar(&self) -> &'static str {
-        self.grammar
+        self.0.grammar
     }
 
     /// What is wrong with the value, with a hint where the mistake is a common one.
@@ -195,7 +201,7 @@ impl ConfigError {
     /// assert_eq!(err.problem(), "units are case-sensitive (did you mean 500MiB?)");
     /// ```
     pub fn problem(&self) -> &str {
-        &self.problem
+        &self.0.problem
     }
 
     /// The other malformed variables found in the same check, in table order (empty for the
@@ -206,12 +212,12 @@ impl ConfigError {
     /// assert!(arena_core::config::parse_memlimit("").unwrap_err().others().is_empty());
     /// ```
     pub fn others(&self) -> &[ConfigError] {
-        &self.others
+        &self.0.others
     }
 
     /// Every malformed variable of this error: itself, then [`others`](Self::others).
     fn all(&self) -> impl Iterator<Item = &ConfigError> {
-        core::iter::once(self).chain(self.others.iter())
+        core::iter::once(self).chain(self.0.others.iter())
     }
 }
 
@@ -224,10 +230,23 @@ impl fmt::Display for ConfigError {
             write!(
                 f,
                 "{}={:?} is malformed: expected {}; {}",
-                e.variable, e.value, e.grammar, e.problem
+                e.0.variable, e.0.value, e.0.grammar, e.0.problem
             )?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Debug for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = f.debug_struct("ConfigError");
+        s.field("variable", &self.0.variable)
+            .field("value", &self.0.value)
+            .field("problem", &self.0.problem);
+        if !self.0.others.is_empty() {
+            s.field("others", &self.0.others);
+        }
+        s.finish_non_exhaustive()
     }
 }
 
@@ -818,7 +837,7 @@ impl EnvKnobs {
         match errors.next() {
             None => Ok(config),
             Some(mut first) => {
-                first.others = errors.collect();
+                first.0.others = errors.collect();
                 Err(first)
             }
         }

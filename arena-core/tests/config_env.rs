@@ -35,6 +35,21 @@ fn show(result: Result<Config, config::ConfigError>) -> String {
     }
 }
 
+/// Runs an empty scope; its value, or the message it panicked with.
+fn scope_outcome() -> String {
+    match std::panic::catch_unwind(|| arena_core::scope(|_| 42)) {
+        Ok(value) => format!("scope {value}"),
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            format!("panic {message}")
+        }
+    }
+}
+
 /// The child side. A no-op in the parent process.
 #[test]
 fn child() {
@@ -127,7 +142,89 @@ fn child() {
             report(format!("same {same}"));
             report(&results[0]);
         }
+        "scope_thrice" => {
+            // Silence the default hook: the panics are the expected outcome here.
+            std::panic::set_hook(Box::new(|_| {}));
+            for _ in 0..3 {
+                report(scope_outcome());
+            }
+        }
+        "set_memlimit_then_scope" => {
+            config::set_memlimit(Some(64 << 20));
+            report(scope_outcome());
+        }
         other => panic!("unknown child mode {other:?}"),
+    }
+}
+
+/// The same state machine in this very process, without child processes, so that Miri checks
+/// its lock, atomics and racing threads too. The only test of this binary that touches the
+/// process's own knobs (the children get the `ARENA_*` variables their test gives them, never
+/// this process's).
+#[test]
+fn in_process_sequence() {
+    if std::env::var_os(CHILD).is_some() {
+        return;
+    }
+    std::env::set_var("ARENA_MEMLIMIT", "500MB");
+    std::env::set_var("ARENA_RETAIN", "25");
+    std::env::remove_var("ARENA_BALLAST");
+    std::env::set_var("ARENA_DEBUG", "arenatrace=1");
+
+    // Racing first loads all fail, with the same error.
+    let threads: Vec<_> = (0..4)
+        .map(|_| std::thread::spawn(config::current))
+        .collect();
+    for t in threads {
+        assert_eq!(t.join().unwrap().unwrap_err().to_string(), MEMLIMIT_500MB);
+    }
+    // Setting another knob does not hide the malformed one.
+    config::set_ballast(5);
+    assert_eq!(config::current().unwrap_err().to_string(), MEMLIMIT_500MB);
+    // Setting the malformed knob does; the other knobs come from the environment.
+    config::set_memlimit(Some(1 << 20));
+    let want = Config {
+        memlimit: Some(1 << 20),
+        retain: Retain::Percent(25),
+        ballast: 5,
+        trace: true,
+    };
+    assert_eq!(config::current(), Ok(want.clone()));
+    // `from_env` still sees the malformed variable and installs nothing.
+    assert_eq!(config::from_env().unwrap_err().to_string(), MEMLIMIT_500MB);
+    assert_eq!(config::current(), Ok(want));
+    // Once the environment is fixed, `from_env` installs all of it.
+    std::env::set_var("ARENA_MEMLIMIT", "2MiB");
+    let want = Config {
+        memlimit: Some(2 << 20),
+        retain: Retain::Percent(25),
+        ballast: 0,
+        trace: true,
+    };
+    assert_eq!(config::from_env(), Ok(want.clone()));
+    assert_eq!(config::current(), Ok(want));
+    // Setters race readers: every read sees a whole, valid configuration.
+    let threads: Vec<_> = (0..4u32)
+        .map(|i| {
+            std::thread::spawn(move || {
+                for j in 0..10 {
+                    if i == 0 {
+                        config::set_retain(Retain::Percent(j));
+                        config::set_trace(j % 2 == 0);
+                    }
+                    let now = config::current().unwrap();
+                    assert!(matches!(now.retain, Retain::Percent(0..=25)), "{now:?}");
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert_eq!(config::current().unwrap().retain, Retain::Percent(9));
+    assert!(!config::current().unwrap().trace);
+    for knob in KNOBS {
+        std::env::remove_var(knob);
     }
 }
 
@@ -469,5 +566,54 @@ fn a_value_that_is_not_utf8_is_malformed() {
     assert!(
         stdout.contains("@@ err ARENA_RETAIN=\"5\u{fffd}0\" is malformed: expected `off` or a whole percent, digits only (for example 50); the value is not valid UTF-8"),
         "{stdout}"
+    );
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn a_malformed_knob_fails_every_scope_with_its_message() {
+    let lines = run("scope_thrice", &[("ARENA_MEMLIMIT", "500MB")]);
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    for line in &lines {
+        let message = line
+            .strip_prefix("panic ")
+            .unwrap_or_else(|| panic!("{line:?}"));
+        assert!(message.contains(MEMLIMIT_500MB), "{message:?}");
+    }
+    let lines = run("scope_thrice", &[("ARENA_DEBUG", "arenatrce=1")]);
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    for line in &lines {
+        assert!(line.starts_with("panic "), "{line:?}");
+        assert!(
+            line.contains("ARENA_DEBUG=\"arenatrce=1\" is malformed"),
+            "{line:?}"
+        );
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn scopes_run_with_a_valid_environment_or_an_overriding_setter() {
+    assert_eq!(
+        run(
+            "scope_thrice",
+            &[("ARENA_MEMLIMIT", "64MiB"), ("ARENA_RETAIN", "off")]
+        ),
+        vec!["scope 42"; 3]
+    );
+    assert_eq!(run("scope_thrice", &[]), vec!["scope 42"; 3]);
+    assert_eq!(
+        run("set_memlimit_then_scope", &[("ARENA_MEMLIMIT", "500MB")]),
+        ["scope 42"]
+    );
+    let lines = run(
+        "set_memlimit_then_scope",
+        &[("ARENA_MEMLIMIT", "500MB"), ("ARENA_BALLAST", "1 MiB")],
+    );
+    assert_eq!(lines.len(), 1);
+    assert!(
+        lines[0].starts_with("panic ")
+            && lines[0].contains("ARENA_BALLAST=\"1 MiB\" is malformed"),
+        "{lines:?}"
     );
 }

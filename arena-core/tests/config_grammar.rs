@@ -361,4 +361,14 @@ fn errors_implement_std_error() {
     assert_eq!(boxed.to_string(), err.to_string());
     assert_eq!(err, err.clone());
     assert_ne!(err, parse_retain("y").unwrap_err());
+    // One pointer wide, so that it does not bloat `AllocError` or any `Result` carrying it.
+    assert_eq!(
+        std::mem::size_of::<ConfigError>(),
+        std::mem::size_of::<usize>()
+    );
+    let debug = format!("{err:?}");
+    assert!(
+        debug.starts_with("ConfigError { variable: \"ARENA_RETAIN\", value: \"x\""),
+        "{debug}"
+    );
 }
