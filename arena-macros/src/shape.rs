@@ -1,0 +1,235 @@
+//! How a field type maps to its owned form: the rows of the mapping table in the docs of
+//! `#[arena_alloc]`, recognised from the syntax of the type.
+
+use crate::errors::Errors;
+use proc_macro2::Span;
+use syn::visit::Visit;
+use syn::{Expr, GenericArgument, Ident, Lifetime, PathArguments, Type};
+
+/// The owned form of one field type, recursively.
+pub enum Shape {
+    /// A primitive (`u32`, `bool`, `()` …): the same type, copied.
+    Plain(Type),
+    /// Any other type: through its `CloneOut` / `CloneIn` impls.
+    Leaf(Type),
+    /// A type parameter `T`: the twin's `T` stands for the owned form of the arena's `T`.
+    Param(Ident),
+    /// A shared reference that does not borrow the arena (`&'static str`): copied as it is.
+    Kept(Type),
+    /// `&'a str` → `String`.
+    Str { mutable: bool },
+    /// `&'a [T]` → `Vec<T>`.
+    Slice { element: Box<Shape>, mutable: bool },
+    /// `&'a T` → the owned `T`, without a `Box`.
+    Ref { target: Box<Shape>, mutable: bool },
+    /// `&'a Self`: the twin, boxed unless a slice, vector or map already puts it on the heap.
+    SelfRef { mutable: bool },
+    /// `Self` by value (inside an `ArenaVec` for example): the twin.
+    SelfValue,
+    /// `ArenaVec<'a, T>` → `Vec<T>`.
+    ArenaVec(Box<Shape>),
+    /// `ArenaString<'a>` → `String`.
+    ArenaString,
+    /// `ArenaHashMap<'a, K, V>` → `HashMap<K, V>`; `key_type` is the arena-side key type.
+    ArenaHashMap { key: Box<Shape>, key_type: Type, value: Box<Shape> },
+    /// `Option<T>`.
+    Option(Box<Shape>),
+    /// `Result<T, E>`.
+    Result(Box<Shape>, Box<Shape>),
+    /// `(A, B, ..)`.
+    Tuple(Vec<Shape>),
+    /// `[T; N]`.
+    Array(Box<Shape>, Expr),
+    /// `PhantomData<T>` → `PhantomData<owned T>`.
+    Phantom(Box<Shape>),
+    /// A type the macro cannot copy; an error has been recorded.
+    Unsupported,
+}
+
+/// What the classifier needs to know about the item.
+pub struct Names<'c> {
+    pub item: &'c Ident,
+    pub arena: &'c Ident,
+    pub params: &'c [Ident],
+}
+
+const PRIMITIVES: &[&str] = &[
+    "bool", "char", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128",
+    "isize", "f32", "f64",
+];
+
+const UNSUPPORTED: &str = "mark the field `#[arena(clone)]` to copy it as it is, or \
+    `#[arena(with = module)]` to convert it with your own functions";
+
+impl Names<'_> {
+    /// Classifies `ty`, recording in `errors` what cannot be mapped.
+    pub fn classify(&self, ty: &Type, errors: &mut Errors) -> Shape {
+        match ty {
+            Type::Paren(inner) => self.classify(&inner.elem, errors),
+            Type::Group(inner) => self.classify(&inner.elem, errors),
+            Type::Reference(reference) => {
+                let mutable = reference.mutability.is_some();
+                let Some(lifetime) = &reference.lifetime else {
+                    errors.at(
+                        reference,
+                        format!("a reference in an arena type borrows the arena: write `&'{} ..`", self.arena),
+                    );
+                    return Shape::Unsupported;
+                };
+                if lifetime.ident != *self.arena {
+                    if mutable {
+                        errors.at(
+                            reference,
+                            format!(
+                                "this `&mut` does not borrow the arena (`'{}`), so it cannot be copied; {UNSUPPORTED}",
+                                self.arena
+                            ),
+                        );
+                        return Shape::Unsupported;
+                    }
+                    self.reject_params(ty, errors);
+                    return Shape::Kept(ty.clone());
+                }
+                match &*reference.elem {
+                    Type::Path(path) if path.qself.is_none() && path.path.is_ident("str") => {
+                        Shape::Str { mutable }
+                    }
+                    Type::Slice(slice) => Shape::Slice {
+                        element: Box::new(self.classify(&slice.elem, errors)),
+                        mutable,
+                    },
+                    target => match self.classify(target, errors) {
+                        Shape::SelfValue => Shape::SelfRef { mutable },
+                        target => Shape::Ref { target: Box::new(target), mutable },
+                    },
+                }
+            }
+            Type::Tuple(tuple) if tuple.elems.is_empty() => Shape::Plain(ty.clone()),
+            Type::Tuple(tuple) => {
+                Shape::Tuple(tuple.elems.iter().map(|element| self.classify(element, errors)).collect())
+            }
+            Type::Array(array) => Shape::Array(
+                Box::new(self.classify(&array.elem, errors)),
+                array.len.clone(),
+            ),
+            Type::Path(path) if path.qself.is_none() => self.classify_path(ty, &path.path, errors),
+            Type::Path(_) => {
+                self.reject_params(ty, errors);
+                Shape::Leaf(ty.clone())
+            }
+            _ => {
+                errors.at(ty, format!("#[arena_alloc] cannot deep-copy this type; {UNSUPPORTED}"));
+                Shape::Unsupported
+            }
+        }
+    }
+
+    fn classify_path(&self, ty: &Type, path: &syn::Path, errors: &mut Errors) -> Shape {
+        let last = path.segments.last().expect("a path has a segment");
+        let single = path.segments.len() == 1 && path.leading_colon.is_none();
+        let name = last.ident.to_string();
+        if single && last.arguments.is_none() {
+            if self.params.contains(&last.ident) {
+                return Shape::Param(last.ident.clone());
+            }
+            if PRIMITIVES.contains(&name.as_str()) {
+                return Shape::Plain(ty.clone());
+            }
+        }
+        if single && (last.ident == "Self" || last.ident == *self.item) {
+            return Shape::SelfValue;
+        }
+        let types: Vec<&Type> = match &last.arguments {
+            PathArguments::AngleBracketed(arguments) => arguments
+                .args
+                .iter()
+                .filter_map(|argument| match argument {
+                    GenericArgument::Type(ty) => Some(ty),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        match (name.as_str(), types.as_slice()) {
+            ("Option", [inner]) => Shape::Option(Box::new(self.classify(inner, errors))),
+            ("Result", [ok, error]) => Shape::Result(
+                Box::new(self.classify(ok, errors)),
+                Box::new(self.classify(error, errors)),
+            ),
+            ("ArenaVec", [element]) => Shape::ArenaVec(Box::new(self.classify(element, errors))),
+            ("ArenaString", []) => Shape::ArenaString,
+            ("ArenaHashMap", [key, value]) => Shape::ArenaHashMap {
+                key: Box::new(self.classify(key, errors)),
+                key_type: (*key).clone(),
+                value: Box::new(self.classify(value, errors)),
+            },
+            ("PhantomData", [inner]) => {
+                let mut ignored = Errors::default();
+                Shape::Phantom(Box::new(self.classify(inner, &mut ignored)))
+            }
+            _ => {
+                self.reject_params(ty, errors);
+                Shape::Leaf(ty.clone())
+            }
+        }
+    }
+
+    /// A type parameter inside a type the macro does not know cannot be mapped: in the twin, `T`
+    /// means the owned form of the arena's `T`.
+    fn reject_params(&self, ty: &Type, errors: &mut Errors) {
+        if let Some(param) = mentioned_param(ty, self.params) {
+            errors.at(
+                ty,
+                format!(
+                    "#[arena_alloc] maps a type parameter only where it stands alone, behind a \
+                     reference, or inside `Option`, `Result`, tuples, arrays, slices, `ArenaVec` \
+                     and `ArenaHashMap`; here `{param}` is inside another type; {UNSUPPORTED}"
+                ),
+            );
+        }
+    }
+}
+
+struct Mentions<'v> {
+    params: &'v [Ident],
+    lifetime: Option<&'v Ident>,
+    found_param: Option<Ident>,
+    found_lifetime: bool,
+}
+
+impl<'ast> Visit<'ast> for Mentions<'_> {
+    fn visit_type_path(&mut self, path: &'ast syn::TypePath) {
+        if path.qself.is_none() && path.path.segments.len() == 1 {
+            let ident = &path.path.segments[0].ident;
+            if self.params.contains(ident) && self.found_param.is_none() {
+                self.found_param = Some(ident.clone());
+            }
+        }
+        syn::visit::visit_type_path(self, path);
+    }
+
+    fn visit_lifetime(&mut self, lifetime: &'ast Lifetime) {
+        if Some(&lifetime.ident) == self.lifetime {
+            self.found_lifetime = true;
+        }
+    }
+}
+
+/// The first type parameter that `ty` mentions.
+pub fn mentioned_param(ty: &Type, params: &[Ident]) -> Option<Ident> {
+    let mut mentions = Mentions { params, lifetime: None, found_param: None, found_lifetime: false };
+    mentions.visit_type(ty);
+    mentions.found_param
+}
+
+/// Whether `ty` mentions the lifetime `lifetime`.
+pub fn mentions_lifetime(ty: &Type, lifetime: &Ident) -> bool {
+    let mut mentions = Mentions { params: &[], lifetime: Some(lifetime), found_param: None, found_lifetime: false };
+    mentions.visit_type(ty);
+    mentions.found_lifetime
+}
+
+/// A placeholder arena lifetime for when the item has none (an error has been recorded).
+pub fn placeholder_lifetime() -> Ident {
+    Ident::new("__arena_missing", Span::call_site())
+}
