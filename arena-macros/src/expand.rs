@@ -623,8 +623,9 @@ impl<'i> Gen<'i> {
         let mut keys = Vec::new();
         self.shapes().into_iter().for_each(|shape| Self::hashed_keys(shape, &mut keys));
         for (_, key_type) in keys {
-            let key_type = self.substitute(key_type, new_arena.clone(), true, |s, n| s.visit_type_mut(n));
+            let cloned = self.substitute(key_type, new_arena.clone(), true, |s, n| s.visit_type_mut(n));
             predicates.push(quote!(#key_type: ::core::cmp::Eq + ::core::hash::Hash));
+            predicates.push(quote!(#cloned: ::core::cmp::Eq + ::core::hash::Hash));
         }
         predicates
     }
@@ -645,8 +646,9 @@ impl<'i> Gen<'i> {
         }
         let mut keys = Vec::new();
         self.shapes().into_iter().for_each(|shape| Self::hashed_keys(shape, &mut keys));
-        for (key, _) in keys {
+        for (key, key_type) in keys {
             let key = self.owned_type(key, false, Render::OwnedOf);
+            predicates.push(quote!(#key_type: ::core::cmp::Eq + ::core::hash::Hash));
             predicates.push(quote!(#key: ::core::cmp::Eq + ::core::hash::Hash));
         }
         predicates
