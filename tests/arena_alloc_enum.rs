@@ -7,10 +7,19 @@ use arena::{arena_alloc, arena_scope, Arena, CloneIn, CloneOut};
 pub enum Expr<'a> {
     /// A literal.
     Number(f64),
-    Variable { name: &'a str },
+    Variable {
+        name: &'a str,
+    },
     Negate(&'a Expr<'a>),
-    Binary { op: char, left: &'a Expr<'a>, right: &'a Self },
-    Call { function: &'a str, arguments: &'a [Expr<'a>] },
+    Binary {
+        op: char,
+        left: &'a Expr<'a>,
+        right: &'a Self,
+    },
+    Call {
+        function: &'a str,
+        arguments: &'a [Expr<'a>],
+    },
     Missing,
 }
 
@@ -20,10 +29,20 @@ impl ExprOwned {
             ExprOwned::Number(value) => *value,
             ExprOwned::Variable { .. } => x,
             ExprOwned::Negate(inner) => -inner.eval(x),
-            ExprOwned::Binary { op: '+', left, right } => left.eval(x) + right.eval(x),
-            ExprOwned::Binary { op: '*', left, right } => left.eval(x) * right.eval(x),
+            ExprOwned::Binary {
+                op: '+',
+                left,
+                right,
+            } => left.eval(x) + right.eval(x),
+            ExprOwned::Binary {
+                op: '*',
+                left,
+                right,
+            } => left.eval(x) * right.eval(x),
             ExprOwned::Binary { op, .. } => panic!("unknown operator {op}"),
-            ExprOwned::Call { arguments, .. } => arguments.iter().map(|argument| argument.eval(x)).sum(),
+            ExprOwned::Call { arguments, .. } => {
+                arguments.iter().map(|argument| argument.eval(x)).sum()
+            }
             ExprOwned::Missing => f64::NAN,
         }
     }
@@ -31,13 +50,26 @@ impl ExprOwned {
 
 /// `-(x * 3) + sum(1, 2)`
 fn parse<'a>(mem: &'a Arena) -> &'a Expr<'a> {
-    let x = mem.alloc(Expr::Variable { name: mem.alloc_str("x") });
+    let x = mem.alloc(Expr::Variable {
+        name: mem.alloc_str("x"),
+    });
     let three = mem.alloc(Expr::Number(3.0));
-    let product = mem.alloc(Expr::Binary { op: '*', left: x, right: three });
+    let product = mem.alloc(Expr::Binary {
+        op: '*',
+        left: x,
+        right: three,
+    });
     let negated = mem.alloc(Expr::Negate(product));
     let arguments = mem.alloc_slice_fill_with(2, |i| Expr::Number(i as f64 + 1.0));
-    let call = mem.alloc(Expr::Call { function: mem.alloc_str("sum"), arguments });
-    mem.alloc(Expr::Binary { op: '+', left: negated, right: call })
+    let call = mem.alloc(Expr::Call {
+        function: mem.alloc_str("sum"),
+        arguments,
+    });
+    mem.alloc(Expr::Binary {
+        op: '+',
+        left: negated,
+        right: call,
+    })
 }
 
 #[test]
@@ -46,14 +78,20 @@ fn expression_tree_clones_out_with_boxes() {
     assert_eq!(tree.eval(2.0), -(2.0 * 3.0) + 3.0);
     match &tree {
         ExprOwned::Binary { left, .. } => match &**left {
-            ExprOwned::Negate(inner) => assert!(matches!(**inner, ExprOwned::Binary { op: '*', .. })),
+            ExprOwned::Negate(inner) => {
+                assert!(matches!(**inner, ExprOwned::Binary { op: '*', .. }))
+            }
             other => panic!("expected a negation, got {other:?}"),
         },
         other => panic!("expected a sum, got {other:?}"),
     }
     // A slice of self-references by value is not boxed.
     if let ExprOwned::Binary { right, .. } = &tree {
-        if let ExprOwned::Call { function, arguments } = &**right {
+        if let ExprOwned::Call {
+            function,
+            arguments,
+        } = &**right
+        {
             let _: &Vec<ExprOwned> = arguments;
             assert_eq!(function, "sum");
         }
@@ -78,5 +116,8 @@ fn expression_tree_round_trips_through_arenas() {
     };
     let from_heap: Expr<'_> = copied.clone_out().clone_in(&target);
     assert_eq!(from_heap.clone_out().eval(1.0), -(3.0) + 3.0);
-    assert_eq!(format!("{:?}", copied.clone_out()), format!("{:?}", from_heap.clone_out()));
+    assert_eq!(
+        format!("{:?}", copied.clone_out()),
+        format!("{:?}", from_heap.clone_out())
+    );
 }

@@ -34,7 +34,10 @@ fn generic_struct_maps_its_parameter() {
 
     let other = Arena::new();
     let copy: Pair<'_, &str> = pair.clone_in(&other);
-    assert_eq!((copy.first, *copy.second, copy.rest.as_slice()), ("one", "two", &["three"][..]));
+    assert_eq!(
+        (copy.first, *copy.second, copy.rest.as_slice()),
+        ("one", "two", &["three"][..])
+    );
     let back: Pair<'_, &str> = owned.clone_in(&other);
     assert_eq!(back.maybe, Some(&["four"][..]));
 }
@@ -42,7 +45,12 @@ fn generic_struct_maps_its_parameter() {
 #[test]
 fn generic_struct_over_plain_data() {
     let mem = Arena::new();
-    let pair = Pair { first: 1u64, second: mem.alloc(2u64), rest: ArenaVec::new_in(&mem), maybe: None };
+    let pair = Pair {
+        first: 1u64,
+        second: mem.alloc(2u64),
+        rest: ArenaVec::new_in(&mem),
+        maybe: None,
+    };
     let owned: PairOwned<u64> = pair.clone_out();
     assert_eq!((owned.first, owned.second), (1, 2));
 }

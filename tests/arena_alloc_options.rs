@@ -12,10 +12,25 @@ pub struct Person<'a> {
 #[test]
 fn renamed_twin_with_custom_derives() {
     let mem = Arena::new();
-    let person = Person { name: mem.alloc_str("ada"), emails: mem.alloc_slice_copy(&["a@x"]) };
+    let person = Person {
+        name: mem.alloc_str("ada"),
+        emails: mem.alloc_slice_copy(&["a@x"]),
+    };
     let contact: Contact = person.clone_out();
-    assert_eq!(contact, Contact { name: "ada".into(), emails: vec!["a@x".into()] });
-    assert_eq!(Contact::default(), Contact { name: String::new(), emails: Vec::new() });
+    assert_eq!(
+        contact,
+        Contact {
+            name: "ada".into(),
+            emails: vec!["a@x".into()]
+        }
+    );
+    assert_eq!(
+        Contact::default(),
+        Contact {
+            name: String::new(),
+            emails: Vec::new()
+        }
+    );
     let mut set = std::collections::HashSet::new();
     set.insert(contact.clone());
     assert!(set.contains(&contact));
@@ -34,7 +49,9 @@ pub struct Note<'a> {
 #[test]
 fn crate_option_routes_generated_paths() {
     let mem = renamed::Arena::new();
-    let note = Note { text: mem.alloc_str("hi") };
+    let note = Note {
+        text: mem.alloc_str("hi"),
+    };
     assert_eq!(note.clone_out().text, "hi");
 }
 
@@ -48,7 +65,10 @@ pub struct Borrowing<'src, 'arena> {
 fn lifetime_option_picks_the_arena_lifetime() {
     let text = String::from("kept");
     let mem = Arena::new();
-    let borrowing = Borrowing { source: &text, copy: mem.alloc_str("copied") };
+    let borrowing = Borrowing {
+        source: &text,
+        copy: mem.alloc_str("copied"),
+    };
     let owned: BorrowingOwned<'_> = borrowing.clone_out();
     assert_eq!((owned.source, owned.copy.as_str()), ("kept", "copied"));
     let other = Arena::new();
@@ -76,7 +96,7 @@ mod shout {
         arena.alloc_str(name)
     }
 
-    pub fn from_owned<'n>(name: &String, arena: &'n Arena) -> &'n str {
+    pub fn from_owned<'n>(name: &str, arena: &'n Arena) -> &'n str {
         arena.alloc_str(&name.to_lowercase())
     }
 }
@@ -92,7 +112,10 @@ pub struct Task<'a> {
 #[test]
 fn field_attributes_clone_and_with() {
     let mem = Arena::new();
-    let task = Task { title: mem.alloc_str("Ship"), priority: Priority::High };
+    let task = Task {
+        title: mem.alloc_str("Ship"),
+        priority: Priority::High,
+    };
     let owned: TaskOwned = task.clone_out();
     assert_eq!(owned.title, "SHIP");
     assert_eq!(owned.priority, Priority::High);
@@ -111,6 +134,9 @@ pub struct Bare<'a> {
 #[test]
 fn empty_derive_list_derives_nothing() {
     let mem = Arena::new();
-    let bare: BareOwned = Bare { name: mem.alloc_str("b") }.clone_out();
+    let bare: BareOwned = Bare {
+        name: mem.alloc_str("b"),
+    }
+    .clone_out();
     assert_eq!(bare.name, "b");
 }

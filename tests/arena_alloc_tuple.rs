@@ -4,12 +4,24 @@ use arena::{arena_alloc, Arena, CloneIn, CloneOut};
 use core::marker::PhantomData;
 
 #[arena_alloc]
-pub struct Span<'a>(pub &'a str, pub u32, pub (u8, &'a str), pub [&'a str; 2], PhantomData<&'a ()>);
+pub struct Span<'a>(
+    pub &'a str,
+    pub u32,
+    pub (u8, &'a str),
+    pub [&'a str; 2],
+    PhantomData<&'a ()>,
+);
 
 #[test]
 fn tuple_struct_clones_out_and_in() {
     let mem = Arena::new();
-    let span = Span(mem.alloc_str("main.rs"), 7, (1, mem.alloc_str("x")), ["a", mem.alloc_str("b")], PhantomData);
+    let span = Span(
+        mem.alloc_str("main.rs"),
+        7,
+        (1, mem.alloc_str("x")),
+        ["a", mem.alloc_str("b")],
+        PhantomData,
+    );
     let owned: SpanOwned = span.clone_out();
     assert_eq!(owned.0, "main.rs");
     assert_eq!(owned.1, 7);
@@ -19,7 +31,10 @@ fn tuple_struct_clones_out_and_in() {
 
     let other = Arena::new();
     let copy: Span<'_> = span.clone_in(&other);
-    assert_eq!((copy.0, copy.1, copy.2, copy.3), ("main.rs", 7, (1, "x"), ["a", "b"]));
+    assert_eq!(
+        (copy.0, copy.1, copy.2, copy.3),
+        ("main.rs", 7, (1, "x"), ["a", "b"])
+    );
     let back: Span<'_> = owned.clone_in(&other);
     assert_eq!(back.3, ["a", "b"]);
 }

@@ -185,7 +185,9 @@ pub trait CloneIn<'n> {
 
 /// Whether a slice of `S` may be turned into a slice of `R` with one `memcpy`.
 const fn can_memcpy<S, R>(strategy: CloneStrategy) -> bool {
-    strategy.is_bitwise_copy() && size_of::<S>() == size_of::<R>() && align_of::<S>() == align_of::<R>()
+    strategy.is_bitwise_copy()
+        && size_of::<S>() == size_of::<R>()
+        && align_of::<S>() == align_of::<R>()
 }
 
 /// Copies `source` into a new `Vec`, with one `memcpy` when `T::STRATEGY` allows it.
@@ -213,6 +215,8 @@ fn slice_clone_out<T: CloneOut>(source: &[T]) -> Vec<T::Owned> {
 }
 
 /// Copies `source` into `arena`, with one `memcpy` when `T::STRATEGY` allows it.
+// The `&mut` result is a fresh arena allocation, as with `Arena::alloc`, not a reborrow of `source`.
+#[allow(clippy::mut_from_ref)]
 fn slice_clone_in<'n, T: CloneIn<'n>>(source: &[T], arena: &'n Arena) -> &'n mut [T::Cloned] {
     if can_memcpy::<T, T::Cloned>(<T as CloneIn<'n>>::STRATEGY) {
         // Writing `MaybeUninit::uninit()` is a no-op, so this only reserves the space.

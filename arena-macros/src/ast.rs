@@ -52,7 +52,11 @@ pub struct Field {
 }
 
 fn docs(attrs: &[Attribute]) -> Vec<Attribute> {
-    attrs.iter().filter(|attr| attr.path().is_ident("doc")).cloned().collect()
+    attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("doc"))
+        .cloned()
+        .collect()
 }
 
 /// Reports and removes `#[arena(..)]` where it has no meaning (on the item or a variant).
@@ -67,22 +71,39 @@ fn reject_misplaced(attrs: &mut Vec<Attribute>, errors: &mut Errors) {
 }
 
 /// Picks the arena's lifetime among the item's lifetime parameters.
-fn arena_lifetime(item: &DeriveInput, options: &ItemOptions, errors: &mut Errors) -> Option<Lifetime> {
-    let lifetimes: Vec<&Lifetime> = item.generics.lifetimes().map(|param| &param.lifetime).collect();
+fn arena_lifetime(
+    item: &DeriveInput,
+    options: &ItemOptions,
+    errors: &mut Errors,
+) -> Option<Lifetime> {
+    let lifetimes: Vec<&Lifetime> = item
+        .generics
+        .lifetimes()
+        .map(|param| &param.lifetime)
+        .collect();
     if let Some(chosen) = &options.lifetime {
-        if lifetimes.iter().any(|lifetime| lifetime.ident == chosen.ident) {
+        if lifetimes
+            .iter()
+            .any(|lifetime| lifetime.ident == chosen.ident)
+        {
             return Some(chosen.clone());
         }
         errors.at(
             chosen,
-            format!("`{}` is not a lifetime parameter of `{}`", chosen, item.ident),
+            format!(
+                "`{}` is not a lifetime parameter of `{}`",
+                chosen, item.ident
+            ),
         );
         return lifetimes.first().map(|lifetime| (*lifetime).clone());
     }
     match lifetimes.as_slice() {
         [] => {
-            let span_tokens: &dyn quote::ToTokens =
-                if item.generics.params.is_empty() { &item.ident } else { &item.generics };
+            let span_tokens: &dyn quote::ToTokens = if item.generics.params.is_empty() {
+                &item.ident
+            } else {
+                &item.generics
+            };
             errors.at(
                 span_tokens,
                 format!(
@@ -123,8 +144,16 @@ impl Input {
                 _ => None,
             })
             .collect();
-        let arena_ident = arena.as_ref().map_or_else(shape::placeholder_lifetime, |lifetime| lifetime.ident.clone());
-        let names = Names { item: &item.ident, arena: &arena_ident, params: &type_params };
+        let arena_ident = arena
+            .as_ref()
+            .map_or_else(shape::placeholder_lifetime, |lifetime| {
+                lifetime.ident.clone()
+            });
+        let names = Names {
+            item: &item.ident,
+            arena: &arena_ident,
+            params: &type_params,
+        };
         let body = match &mut item.data {
             syn::Data::Struct(data) => Body::Struct(parse_fields(&mut data.fields, &names, errors)),
             syn::Data::Enum(data) => Body::Enum(
@@ -135,7 +164,10 @@ impl Input {
                         Variant {
                             ident: variant.ident.clone(),
                             docs: docs(&variant.attrs),
-                            discriminant: variant.discriminant.as_ref().map(|(_, expr)| expr.clone()),
+                            discriminant: variant
+                                .discriminant
+                                .as_ref()
+                                .map(|(_, expr)| expr.clone()),
                             fields: parse_fields(&mut variant.fields, &names, errors),
                         }
                     })
@@ -148,7 +180,13 @@ impl Input {
                 Body::Union(data.union_token)
             }
         };
-        Input { item, options, arena, type_params, body }
+        Input {
+            item,
+            options,
+            arena,
+            type_params,
+            body,
+        }
     }
 }
 

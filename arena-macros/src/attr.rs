@@ -11,8 +11,7 @@ use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Ident, Lifetime, Path, Token};
 
-const ITEM_OPTIONS: &str =
-    "`owned = Name`, `derive(Trait, ..)`, `crate = path` or `lifetime = 'a`";
+const ITEM_OPTIONS: &str = "`owned = Name`, `derive(Trait, ..)`, `crate = path` or `lifetime = 'a`";
 const FIELD_OPTIONS: &str = "`clone` or `with = path`";
 
 /// The options of `#[arena_alloc(..)]`.
@@ -60,10 +59,13 @@ pub fn parse_item_options(args: proc_macro2::TokenStream, errors: &mut Errors) -
         while !input.is_empty() {
             let key = input.call(Ident::parse_any)?;
             let parsed = match key.to_string().as_str() {
-                "owned" => input.parse::<Token![=]>().and_then(|_| input.parse::<Ident>()).map(|name| {
-                    note_duplicate(errors, &options.owned, &key);
-                    options.owned = Some(name);
-                }),
+                "owned" => input
+                    .parse::<Token![=]>()
+                    .and_then(|_| input.parse::<Ident>())
+                    .map(|name| {
+                        note_duplicate(errors, &options.owned, &key);
+                        options.owned = Some(name);
+                    }),
                 "derive" => {
                     let content;
                     let parens = syn::parenthesized!(content in input);
@@ -73,14 +75,20 @@ pub fn parse_item_options(args: proc_macro2::TokenStream, errors: &mut Errors) -
                         options.derives = Some(paths.into_iter().collect());
                     })
                 }
-                "crate" => input.parse::<Token![=]>().and_then(|_| input.parse::<Path>()).map(|path| {
-                    note_duplicate(errors, &options.krate, &key);
-                    options.krate = Some(path);
-                }),
-                "lifetime" => input.parse::<Token![=]>().and_then(|_| input.parse::<Lifetime>()).map(|lifetime| {
-                    note_duplicate(errors, &options.lifetime, &key);
-                    options.lifetime = Some(lifetime);
-                }),
+                "crate" => input
+                    .parse::<Token![=]>()
+                    .and_then(|_| input.parse::<Path>())
+                    .map(|path| {
+                        note_duplicate(errors, &options.krate, &key);
+                        options.krate = Some(path);
+                    }),
+                "lifetime" => input
+                    .parse::<Token![=]>()
+                    .and_then(|_| input.parse::<Lifetime>())
+                    .map(|lifetime| {
+                        note_duplicate(errors, &options.lifetime, &key);
+                        options.lifetime = Some(lifetime);
+                    }),
                 _ => Err(syn::Error::new(
                     key.span(),
                     format!("unknown option `{key}`; #[arena_alloc] accepts {ITEM_OPTIONS}"),

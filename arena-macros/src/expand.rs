@@ -99,9 +99,20 @@ impl<'i> Gen<'i> {
             .owned
             .clone()
             .unwrap_or_else(|| format_ident!("{}Owned", input.item.ident));
-        let taken = input.item.generics.lifetimes().any(|param| param.lifetime.ident == "n");
+        let taken = input
+            .item
+            .generics
+            .lifetimes()
+            .any(|param| param.lifetime.ident == "n");
         let new_arena = Lifetime::new(if taken { "'__n" } else { "'n" }, Span::call_site());
-        Gen { input, krate, twin, arena, new_arena, arena_var: Ident::new("__arena", Span::mixed_site()) }
+        Gen {
+            input,
+            krate,
+            twin,
+            arena,
+            new_arena,
+            arena_var: Ident::new("__arena", Span::mixed_site()),
+        }
     }
 
     // ---- types -------------------------------------------------------------------------------
@@ -147,14 +158,20 @@ impl<'i> Gen<'i> {
     /// The arena type in the new arena: `Person<'n, <T as CloneIn<'n>>::Cloned>`.
     fn item_in_new_arena(&self) -> TokenStream {
         let ident = &self.input.item.ident;
-        let arguments = self.input.item.generics.params.iter().map(|param| match param {
-            GenericParam::Lifetime(param) if param.lifetime.ident == self.arena.ident => {
-                self.new_arena.to_token_stream()
-            }
-            GenericParam::Lifetime(param) => param.lifetime.to_token_stream(),
-            GenericParam::Type(param) => self.cloned_param(&param.ident).to_token_stream(),
-            GenericParam::Const(param) => param.ident.to_token_stream(),
-        });
+        let arguments = self
+            .input
+            .item
+            .generics
+            .params
+            .iter()
+            .map(|param| match param {
+                GenericParam::Lifetime(param) if param.lifetime.ident == self.arena.ident => {
+                    self.new_arena.to_token_stream()
+                }
+                GenericParam::Lifetime(param) => param.lifetime.to_token_stream(),
+                GenericParam::Type(param) => self.cloned_param(&param.ident).to_token_stream(),
+                GenericParam::Const(param) => param.ident.to_token_stream(),
+            });
         quote!(#ident<#(#arguments),*>)
     }
 
@@ -186,7 +203,12 @@ impl<'i> Gen<'i> {
         match shape {
             Shape::Plain(ty) | Shape::Kept(ty) => ty.to_token_stream(),
             Shape::Leaf(ty) => {
-                let ty = self.substitute(ty, Lifetime::new("'static", Span::call_site()), false, |s, n| s.visit_type_mut(n));
+                let ty = self.substitute(
+                    ty,
+                    Lifetime::new("'static", Span::call_site()),
+                    false,
+                    |s, n| s.visit_type_mut(n),
+                );
                 quote!(<#ty as #krate::__private::CloneOut>::Owned)
             }
             Shape::Param(param) => self.render_param(param, render),
@@ -216,7 +238,9 @@ impl<'i> Gen<'i> {
                 quote!(::core::result::Result<#ok, #error>)
             }
             Shape::Tuple(elements) => {
-                let elements = elements.iter().map(|element| self.owned_type(element, boxed, render));
+                let elements = elements
+                    .iter()
+                    .map(|element| self.owned_type(element, boxed, render));
                 quote!((#(#elements,)*))
             }
             Shape::Array(element, len) => {
@@ -244,21 +268,30 @@ impl<'i> Gen<'i> {
     /// Whether the trait impls on the whole shape give exactly the mapped type, so one trait
     /// call does the copy (and slices of plain data get their single `memcpy`).
     fn exact(shape: &Shape, direction: Direction, boxed: bool) -> bool {
-        let all = |shapes: &[&Shape], boxed: bool| shapes.iter().all(|shape| Self::exact(shape, direction, boxed));
+        let all = |shapes: &[&Shape], boxed: bool| {
+            shapes
+                .iter()
+                .all(|shape| Self::exact(shape, direction, boxed))
+        };
         match (shape, direction) {
             (Shape::Kept(_) | Shape::Phantom(_) | Shape::Unsupported, _) => false,
             (Shape::Plain(_) | Shape::Leaf(_) | Shape::Param(_) | Shape::SelfValue, _) => true,
             (Shape::Str { mutable }, Direction::FromOwned) => !mutable,
-            (Shape::Ref { .. } | Shape::ArenaVec(_) | Shape::ArenaString, Direction::FromOwned) => false,
+            (Shape::Ref { .. } | Shape::ArenaVec(_) | Shape::ArenaString, Direction::FromOwned) => {
+                false
+            }
             (Shape::Str { .. } | Shape::ArenaString, _) => true,
             (Shape::SelfRef { .. }, Direction::In) => true,
             (Shape::SelfRef { .. }, Direction::Out) => !boxed,
             (Shape::SelfRef { mutable }, Direction::FromOwned) => boxed && !mutable,
             (Shape::Ref { target, .. }, Direction::Out | Direction::In) => all(&[target], boxed),
-            (Shape::Slice { element, mutable }, Direction::FromOwned) => !mutable && all(&[element], false),
-            (Shape::Slice { element, .. } | Shape::ArenaVec(element), Direction::Out | Direction::In) => {
-                all(&[element], false)
+            (Shape::Slice { element, mutable }, Direction::FromOwned) => {
+                !mutable && all(&[element], false)
             }
+            (
+                Shape::Slice { element, .. } | Shape::ArenaVec(element),
+                Direction::Out | Direction::In,
+            ) => all(&[element], false),
             (Shape::ArenaHashMap { key, value, .. }, _) => all(&[key, value], false),
             (Shape::Option(inner) | Shape::Array(inner, _), _) => all(&[inner], boxed),
             (Shape::Result(ok, error), _) => all(&[ok, error], boxed),
@@ -278,7 +311,14 @@ impl<'i> Gen<'i> {
 
     /// An expression that copies `source` (an expression of type `&T`, `T` the arena type of
     /// `shape` for `Out` and `In`, its owned type for `FromOwned`).
-    fn copy(&self, shape: &Shape, source: TokenStream, direction: Direction, depth: usize, boxed: bool) -> TokenStream {
+    fn copy(
+        &self,
+        shape: &Shape,
+        source: TokenStream,
+        direction: Direction,
+        depth: usize,
+        boxed: bool,
+    ) -> TokenStream {
         let krate = &self.krate;
         let arena = &self.arena_var;
         if Self::exact(shape, direction, boxed) {
@@ -294,7 +334,9 @@ impl<'i> Gen<'i> {
         let key = var("key", depth);
         let index = var("index", depth);
         let copy = var("copy", depth);
-        let inner = |shape: &Shape, source: TokenStream, boxed: bool| self.copy(shape, source, direction, depth + 1, boxed);
+        let inner = |shape: &Shape, source: TokenStream, boxed: bool| {
+            self.copy(shape, source, direction, depth + 1, boxed)
+        };
         match shape {
             Shape::Plain(_) | Shape::Kept(_) => quote!(*#source),
             Shape::Phantom(_) => quote!(::core::marker::PhantomData),
@@ -306,14 +348,21 @@ impl<'i> Gen<'i> {
                 #copy
             }),
             Shape::SelfRef { mutable } => match direction {
-                Direction::Out => quote!(#krate::__private::Box::new(#krate::__private::CloneOut::clone_out(*#source))),
-                Direction::In => self.alloc_ref(quote!(#krate::__private::CloneIn::clone_in(*#source, #arena)), *mutable),
-                Direction::FromOwned if boxed => {
-                    self.alloc_ref(quote!(#krate::__private::CloneIn::clone_in(&**#source, #arena)), *mutable)
+                Direction::Out => {
+                    quote!(#krate::__private::Box::new(#krate::__private::CloneOut::clone_out(*#source)))
                 }
-                Direction::FromOwned => {
-                    self.alloc_ref(quote!(#krate::__private::CloneIn::clone_in(#source, #arena)), *mutable)
-                }
+                Direction::In => self.alloc_ref(
+                    quote!(#krate::__private::CloneIn::clone_in(*#source, #arena)),
+                    *mutable,
+                ),
+                Direction::FromOwned if boxed => self.alloc_ref(
+                    quote!(#krate::__private::CloneIn::clone_in(&**#source, #arena)),
+                    *mutable,
+                ),
+                Direction::FromOwned => self.alloc_ref(
+                    quote!(#krate::__private::CloneIn::clone_in(#source, #arena)),
+                    *mutable,
+                ),
             },
             Shape::Ref { target, mutable } => match direction {
                 Direction::Out => inner(target, quote!(*#source), boxed),
@@ -330,7 +379,8 @@ impl<'i> Gen<'i> {
                 }
                 Direction::In | Direction::FromOwned => {
                     let element = inner(element, quote!(&#copy[#index]), false);
-                    let slice = quote!(#arena.alloc_slice_fill_with(#copy.len(), |#index| #element));
+                    let slice =
+                        quote!(#arena.alloc_slice_fill_with(#copy.len(), |#index| #element));
                     let slice = if *mutable { slice } else { quote!(&*#slice) };
                     quote!({
                         let #copy = #source;
@@ -358,11 +408,17 @@ impl<'i> Gen<'i> {
                     })
                 }
             },
-            Shape::ArenaHashMap { key: key_shape, value, .. } => {
+            Shape::ArenaHashMap {
+                key: key_shape,
+                value,
+                ..
+            } => {
                 let key_copy = inner(key_shape, key.to_token_stream(), false);
                 let value_copy = inner(value, item.to_token_stream(), false);
                 let map = match direction {
-                    Direction::Out => quote!(#krate::__private::HashMap::with_capacity(#bound.len())),
+                    Direction::Out => {
+                        quote!(#krate::__private::HashMap::with_capacity(#bound.len()))
+                    }
                     Direction::In | Direction::FromOwned => {
                         quote!(#krate::__private::ArenaHashMap::with_capacity_in(#bound.len(), #arena))
                     }
@@ -405,7 +461,11 @@ impl<'i> Gen<'i> {
                     #bound.each_ref().map(|#item| #element)
                 })
             }
-            Shape::Leaf(_) | Shape::Param(_) | Shape::Str { .. } | Shape::SelfValue | Shape::Unsupported => {
+            Shape::Leaf(_)
+            | Shape::Param(_)
+            | Shape::Str { .. }
+            | Shape::SelfValue
+            | Shape::Unsupported => {
                 unreachable!("handled by the exact case above")
             }
         }
@@ -418,12 +478,20 @@ impl<'i> Gen<'i> {
             (FieldMode::Clone(_), _) => quote!(::core::clone::Clone::clone(#source)),
             (FieldMode::With(path), Direction::Out) => quote!(#path::clone_out(#source)),
             (FieldMode::With(path), Direction::In) => quote!(#path::clone_in(#source, #arena)),
-            (FieldMode::With(path), Direction::FromOwned) => quote!(#path::from_owned(#source, #arena)),
+            (FieldMode::With(path), Direction::FromOwned) => {
+                quote!(#path::from_owned(#source, #arena))
+            }
         }
     }
 
     /// `Self { a: __field0, .. }` and the constructor `Target { a: copy(__field0), .. }`.
-    fn copy_fields(&self, fields: &Fields, pattern_path: TokenStream, target_path: TokenStream, direction: Direction) -> (TokenStream, TokenStream) {
+    fn copy_fields(
+        &self,
+        fields: &Fields,
+        pattern_path: TokenStream,
+        target_path: TokenStream,
+        direction: Direction,
+    ) -> (TokenStream, TokenStream) {
         let bindings: Vec<TokenStream> = fields
             .fields
             .iter()
@@ -447,7 +515,10 @@ impl<'i> Gen<'i> {
                     quote!(#target_path { #(#members: #copies),* }),
                 )
             }
-            Style::Unnamed => (quote!(#pattern_path(#(#bindings),*)), quote!(#target_path(#(#copies),*))),
+            Style::Unnamed => (
+                quote!(#pattern_path(#(#bindings),*)),
+                quote!(#target_path(#(#copies),*)),
+            ),
             Style::Unit => (quote!(#pattern_path), quote!(#target_path)),
         }
     }
@@ -455,7 +526,8 @@ impl<'i> Gen<'i> {
     fn body(&self, target: &Ident, direction: Direction) -> TokenStream {
         match &self.input.body {
             Body::Struct(fields) => {
-                let (pattern, construct) = self.copy_fields(fields, quote!(Self), quote!(#target), direction);
+                let (pattern, construct) =
+                    self.copy_fields(fields, quote!(Self), quote!(#target), direction);
                 quote! {
                     let #pattern = self;
                     #construct
@@ -465,8 +537,12 @@ impl<'i> Gen<'i> {
             Body::Enum(variants) => {
                 let arms = variants.iter().map(|variant| {
                     let ident = &variant.ident;
-                    let (pattern, construct) =
-                        self.copy_fields(&variant.fields, quote!(Self::#ident), quote!(#target::#ident), direction);
+                    let (pattern, construct) = self.copy_fields(
+                        &variant.fields,
+                        quote!(Self::#ident),
+                        quote!(#target::#ident),
+                        direction,
+                    );
                     quote!(#pattern => #construct,)
                 });
                 quote!(match self { #(#arms)* })
@@ -528,7 +604,11 @@ impl<'i> Gen<'i> {
             " The owned twin of [`{}`], made by `#[arena_alloc]`: the same fields, on the heap.",
             item.ident
         );
-        let blank = if item.attrs.iter().any(|attr| attr.path().is_ident("doc")) { quote!(#[doc = ""]) } else { TokenStream::new() };
+        let blank = if item.attrs.iter().any(|attr| attr.path().is_ident("doc")) {
+            quote!(#[doc = ""])
+        } else {
+            TokenStream::new()
+        };
         let derives = match &self.input.options.derives {
             None => quote!(#[derive(::core::fmt::Debug, ::core::clone::Clone)]),
             Some(paths) if paths.is_empty() => TokenStream::new(),
@@ -543,7 +623,11 @@ impl<'i> Gen<'i> {
         match &self.input.body {
             Body::Struct(fields) => {
                 let body = self.twin_fields(fields);
-                let semicolon = if fields.style == Style::Named { None } else { Some(quote!(;)) };
+                let semicolon = if fields.style == Style::Named {
+                    None
+                } else {
+                    Some(quote!(;))
+                };
                 quote!(#head #vis struct #twin #generics #body #semicolon)
             }
             Body::Enum(variants) => {
@@ -564,7 +648,10 @@ impl<'i> Gen<'i> {
     fn shapes(&self) -> Vec<&Shape> {
         let fields: Vec<&Field> = match &self.input.body {
             Body::Struct(fields) => fields.fields.iter().collect(),
-            Body::Enum(variants) => variants.iter().flat_map(|variant| &variant.fields.fields).collect(),
+            Body::Enum(variants) => variants
+                .iter()
+                .flat_map(|variant| &variant.fields.fields)
+                .collect(),
             Body::Union(_) => Vec::new(),
         };
         fields
@@ -577,7 +664,11 @@ impl<'i> Gen<'i> {
     /// Keys of maps that mention a type parameter need `Eq + Hash` on their copies.
     fn hashed_keys<'s>(shape: &'s Shape, keys: &mut Vec<(&'s Shape, &'s Type)>) {
         match shape {
-            Shape::ArenaHashMap { key, key_type, value } => {
+            Shape::ArenaHashMap {
+                key,
+                key_type,
+                value,
+            } => {
                 if mentions_param(key) {
                     keys.push((key, key_type));
                 }
@@ -593,7 +684,9 @@ impl<'i> Gen<'i> {
                 Self::hashed_keys(ok, keys);
                 Self::hashed_keys(error, keys);
             }
-            Shape::Tuple(elements) => elements.iter().for_each(|element| Self::hashed_keys(element, keys)),
+            Shape::Tuple(elements) => elements
+                .iter()
+                .for_each(|element| Self::hashed_keys(element, keys)),
             _ => {}
         }
     }
@@ -608,7 +701,9 @@ impl<'i> Gen<'i> {
             let ident = &param.ident;
             let cloned = self.cloned_param(ident);
             let bounds = param.bounds.iter().map(|bound| {
-                self.substitute(bound, new_arena.clone(), true, |s, n| s.visit_type_param_bound_mut(n))
+                self.substitute(bound, new_arena.clone(), true, |s, n| {
+                    s.visit_type_param_bound_mut(n)
+                })
             });
             predicates.push(quote!(#ident: #krate::__private::CloneIn<#new_arena>));
             predicates.push(quote!(#cloned: #new_arena #(+ #bounds)*));
@@ -616,14 +711,20 @@ impl<'i> Gen<'i> {
         if let Some(where_clause) = &self.input.item.generics.where_clause {
             for predicate in &where_clause.predicates {
                 let predicate: WherePredicate =
-                    self.substitute(predicate, new_arena.clone(), true, |s, n| s.visit_where_predicate_mut(n));
+                    self.substitute(predicate, new_arena.clone(), true, |s, n| {
+                        s.visit_where_predicate_mut(n)
+                    });
                 predicates.push(predicate.to_token_stream());
             }
         }
         let mut keys = Vec::new();
-        self.shapes().into_iter().for_each(|shape| Self::hashed_keys(shape, &mut keys));
+        self.shapes()
+            .into_iter()
+            .for_each(|shape| Self::hashed_keys(shape, &mut keys));
         for (_, key_type) in keys {
-            let cloned = self.substitute(key_type, new_arena.clone(), true, |s, n| s.visit_type_mut(n));
+            let cloned = self.substitute(key_type, new_arena.clone(), true, |s, n| {
+                s.visit_type_mut(n)
+            });
             predicates.push(quote!(#key_type: ::core::cmp::Eq + ::core::hash::Hash));
             predicates.push(quote!(#cloned: ::core::cmp::Eq + ::core::hash::Hash));
         }
@@ -638,14 +739,21 @@ impl<'i> Gen<'i> {
             .generics
             .where_clause
             .iter()
-            .flat_map(|where_clause| where_clause.predicates.iter().map(ToTokens::to_token_stream))
+            .flat_map(|where_clause| {
+                where_clause
+                    .predicates
+                    .iter()
+                    .map(ToTokens::to_token_stream)
+            })
             .collect();
         for param in self.input.item.generics.type_params() {
             let ident = &param.ident;
             predicates.push(quote!(#ident: #krate::__private::CloneOut));
         }
         let mut keys = Vec::new();
-        self.shapes().into_iter().for_each(|shape| Self::hashed_keys(shape, &mut keys));
+        self.shapes()
+            .into_iter()
+            .for_each(|shape| Self::hashed_keys(shape, &mut keys));
         for (key, key_type) in keys {
             let key = self.owned_type(key, false, Render::OwnedOf);
             predicates.push(quote!(#key_type: ::core::cmp::Eq + ::core::hash::Hash));

@@ -123,7 +123,7 @@ use proc_macro::TokenStream;
 ///     pub fn clone_in<'n>(name: &&str, arena: &'n Arena) -> &'n str {
 ///         arena.alloc_str(name)
 ///     }
-///     pub fn from_owned<'n>(name: &String, arena: &'n Arena) -> &'n str {
+///     pub fn from_owned<'n>(name: &str, arena: &'n Arena) -> &'n str {
 ///         arena.alloc_str(&name.to_lowercase())
 ///     }
 /// }

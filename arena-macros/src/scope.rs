@@ -22,8 +22,9 @@ struct ScopeInput {
 fn parse(input: ParseStream, errors: &mut Errors) -> syn::Result<ScopeInput> {
     let mut parsed = ScopeInput::default();
     while !input.is_empty() {
-        let is_option = (input.peek(Ident::peek_any) && input.peek2(Token![=]) && !input.peek2(Token![==]))
-            || input.peek(Token![crate]);
+        let is_option =
+            (input.peek(Ident::peek_any) && input.peek2(Token![=]) && !input.peek2(Token![==]))
+                || input.peek(Token![crate]);
         if !is_option {
             let closure: Expr = input.parse()?;
             match &closure {
@@ -43,7 +44,9 @@ fn parse(input: ParseStream, errors: &mut Errors) -> syn::Result<ScopeInput> {
                 input.parse::<Token![,]>()?;
             }
             if !input.is_empty() {
-                return Err(input.error("unexpected tokens after the closure of arena_scope!; the options go before it"));
+                return Err(input.error(
+                    "unexpected tokens after the closure of arena_scope!; the options go before it",
+                ));
             }
             break;
         }
@@ -112,11 +115,14 @@ pub fn arena_scope(tokens: TokenStream) -> TokenStream {
     if !errors.is_empty() {
         return errors.into_compile_errors();
     }
-    let krate = parsed.krate.map_or_else(|| quote!(::arena), |path| quote!(#path));
+    let krate = parsed
+        .krate
+        .map_or_else(|| quote!(::arena), |path| quote!(#path));
     let capacity = optional(parsed.capacity);
     let limit = optional(parsed.limit);
     let label = optional(parsed.label);
-    let call_site = quote_spanned!(Span::call_site()=> ::core::concat!(::core::file!(), ":", ::core::line!()));
+    let call_site =
+        quote_spanned!(Span::call_site()=> ::core::concat!(::core::file!(), ":", ::core::line!()));
     quote! {
         #krate::__private::scope_with(
             #krate::__private::ScopeOptions {

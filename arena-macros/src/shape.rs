@@ -31,7 +31,11 @@ pub enum Shape {
     /// `ArenaString<'a>` → `String`.
     ArenaString,
     /// `ArenaHashMap<'a, K, V>` → `HashMap<K, V>`; `key_type` is the arena-side key type.
-    ArenaHashMap { key: Box<Shape>, key_type: Type, value: Box<Shape> },
+    ArenaHashMap {
+        key: Box<Shape>,
+        key_type: Type,
+        value: Box<Shape>,
+    },
     /// `Option<T>`.
     Option(Box<Shape>),
     /// `Result<T, E>`.
@@ -72,7 +76,10 @@ impl Names<'_> {
                 let Some(lifetime) = &reference.lifetime else {
                     errors.at(
                         reference,
-                        format!("a reference in an arena type borrows the arena: write `&'{} ..`", self.arena),
+                        format!(
+                            "a reference in an arena type borrows the arena: write `&'{} ..`",
+                            self.arena
+                        ),
                     );
                     return Shape::Unsupported;
                 };
@@ -100,14 +107,21 @@ impl Names<'_> {
                     },
                     target => match self.classify(target, errors) {
                         Shape::SelfValue => Shape::SelfRef { mutable },
-                        target => Shape::Ref { target: Box::new(target), mutable },
+                        target => Shape::Ref {
+                            target: Box::new(target),
+                            mutable,
+                        },
                     },
                 }
             }
             Type::Tuple(tuple) if tuple.elems.is_empty() => Shape::Plain(ty.clone()),
-            Type::Tuple(tuple) => {
-                Shape::Tuple(tuple.elems.iter().map(|element| self.classify(element, errors)).collect())
-            }
+            Type::Tuple(tuple) => Shape::Tuple(
+                tuple
+                    .elems
+                    .iter()
+                    .map(|element| self.classify(element, errors))
+                    .collect(),
+            ),
             Type::Array(array) => Shape::Array(
                 Box::new(self.classify(&array.elem, errors)),
                 array.len.clone(),
@@ -118,7 +132,10 @@ impl Names<'_> {
                 Shape::Leaf(ty.clone())
             }
             _ => {
-                errors.at(ty, format!("#[arena_alloc] cannot deep-copy this type; {UNSUPPORTED}"));
+                errors.at(
+                    ty,
+                    format!("#[arena_alloc] cannot deep-copy this type; {UNSUPPORTED}"),
+                );
                 Shape::Unsupported
             }
         }
@@ -217,14 +234,24 @@ impl<'ast> Visit<'ast> for Mentions<'_> {
 
 /// The first type parameter that `ty` mentions.
 pub fn mentioned_param(ty: &Type, params: &[Ident]) -> Option<Ident> {
-    let mut mentions = Mentions { params, lifetime: None, found_param: None, found_lifetime: false };
+    let mut mentions = Mentions {
+        params,
+        lifetime: None,
+        found_param: None,
+        found_lifetime: false,
+    };
     mentions.visit_type(ty);
     mentions.found_param
 }
 
 /// Whether `ty` mentions the lifetime `lifetime`.
 pub fn mentions_lifetime(ty: &Type, lifetime: &Ident) -> bool {
-    let mut mentions = Mentions { params: &[], lifetime: Some(lifetime), found_param: None, found_lifetime: false };
+    let mut mentions = Mentions {
+        params: &[],
+        lifetime: Some(lifetime),
+        found_param: None,
+        found_lifetime: false,
+    };
     mentions.visit_type(ty);
     mentions.found_lifetime
 }

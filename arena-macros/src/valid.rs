@@ -15,7 +15,10 @@ pub fn check(input: &Input, errors: &mut Errors) {
             "#[arena_alloc] supports structs and enums, not unions: which field of a union is \
              set is not known, so it cannot be deep-copied; use an enum",
         ),
-        Body::Struct(fields) => fields.fields.iter().for_each(|field| check_field(input, field, errors)),
+        Body::Struct(fields) => fields
+            .fields
+            .iter()
+            .for_each(|field| check_field(input, field, errors)),
         Body::Enum(variants) => variants
             .iter()
             .flat_map(|variant| &variant.fields.fields)
@@ -24,8 +27,14 @@ pub fn check(input: &Input, errors: &mut Errors) {
 }
 
 fn check_field(input: &Input, field: &Field, errors: &mut Errors) {
-    let arena = input.arena.as_ref().map_or_else(|| "'a".to_owned(), ToString::to_string);
-    let mut finder = DropTypes { arena: &arena, errors };
+    let arena = input
+        .arena
+        .as_ref()
+        .map_or_else(|| "'a".to_owned(), ToString::to_string);
+    let mut finder = DropTypes {
+        arena: &arena,
+        errors,
+    };
     finder.visit_type(&field.ty);
     if let FieldMode::Clone(keyword) = &field.mode {
         if let Some(lifetime) = &input.arena {
