@@ -144,9 +144,10 @@ impl<T> AssertNoDrop<T> {
     /// Evaluated when `alloc::<T>` (or a container of `T`) is instantiated.
     pub(crate) const OK: () = assert!(
         !mem::needs_drop::<T>(),
-        "this type needs Drop, and arena values are never dropped one by one: store `&'a str` \
-         (Arena::alloc_str) instead of String, `ArenaVec<'a, T>` instead of Vec<T>, `&'a T` \
-         instead of Box<T>, or use Arena::alloc_droppable for a value whose destructor must run"
+        "arena values must not need Drop (an arena frees its memory without running \
+         destructors): store `&'a str` (Arena::alloc_str) instead of String, `ArenaVec<'a, T>` \
+         instead of Vec<T>, `&'a T` instead of Box<T>, or use Arena::alloc_droppable for a value \
+         whose destructor must run"
     );
 }
 
@@ -188,7 +189,8 @@ impl Arena {
     /// Keeps bumpalo from growing on its own: every new chunk goes through
     /// [`Arena::grow_then`], which reserves it under the limits first.
     fn with_bumpalo_fenced(self) -> Self {
-        self.bump.set_allocation_limit(Some(self.bump.allocated_bytes()));
+        self.bump
+            .set_allocation_limit(Some(self.bump.allocated_bytes()));
         self
     }
 
@@ -410,7 +412,8 @@ impl Arena {
         self.grow_then(layout, |bump| bump.try_alloc_layout(layout).ok())?;
         // The probe allocation only sized the chunk: hand all of it back.
         self.bump.reset();
-        self.bump.set_allocation_limit(Some(self.bump.allocated_bytes()));
+        self.bump
+            .set_allocation_limit(Some(self.bump.allocated_bytes()));
         Ok(())
     }
 
@@ -438,6 +441,7 @@ impl Arena {
     #[inline(always)]
     #[allow(clippy::mut_from_ref)]
     pub fn alloc<T>(&self, value: T) -> &mut T {
+        let () = AssertNoDrop::<T>::OK;
         self.alloc_with(|| value)
     }
 
@@ -457,6 +461,7 @@ impl Arena {
     #[inline(always)]
     #[allow(clippy::mut_from_ref)]
     pub fn try_alloc<T>(&self, value: T) -> Result<&mut T, AllocError> {
+        let () = AssertNoDrop::<T>::OK;
         self.try_alloc_with(|| value)
     }
 
@@ -481,6 +486,7 @@ impl Arena {
     #[inline(always)]
     #[allow(clippy::mut_from_ref)]
     pub fn alloc_default<T: Default>(&self) -> &mut T {
+        let () = AssertNoDrop::<T>::OK;
         self.alloc_with(T::default)
     }
 
@@ -499,6 +505,7 @@ impl Arena {
     #[inline(always)]
     #[allow(clippy::mut_from_ref)]
     pub fn try_alloc_default<T: Default>(&self) -> Result<&mut T, AllocError> {
+        let () = AssertNoDrop::<T>::OK;
         self.try_alloc_with(T::default)
     }
 
@@ -519,6 +526,7 @@ impl Arena {
     #[inline(always)]
     #[allow(clippy::mut_from_ref)]
     pub fn alloc_with<T, F: FnOnce() -> T>(&self, make: F) -> &mut T {
+        let () = AssertNoDrop::<T>::OK;
         match self.try_alloc_with(make) {
             Ok(value) => value,
             Err(err) => err.panic(),
@@ -730,6 +738,7 @@ impl Arena {
     #[inline]
     #[allow(clippy::mut_from_ref)]
     pub fn alloc_slice_clone<T: Clone>(&self, src: &[T]) -> &mut [T] {
+        let () = AssertNoDrop::<T>::OK;
         self.alloc_slice_fill_with(src.len(), |i| src[i].clone())
     }
 
@@ -749,6 +758,7 @@ impl Arena {
     #[inline]
     #[allow(clippy::mut_from_ref)]
     pub fn try_alloc_slice_clone<T: Clone>(&self, src: &[T]) -> Result<&mut [T], AllocError> {
+        let () = AssertNoDrop::<T>::OK;
         self.try_alloc_slice_fill_with(src.len(), |i| src[i].clone())
     }
 
@@ -768,6 +778,7 @@ impl Arena {
     #[inline]
     #[allow(clippy::mut_from_ref)]
     pub fn alloc_slice_fill_with<T, F: FnMut(usize) -> T>(&self, len: usize, fill: F) -> &mut [T] {
+        let () = AssertNoDrop::<T>::OK;
         match self.try_alloc_slice_fill_with(len, fill) {
             Ok(value) => value,
             Err(err) => err.panic(),
@@ -822,6 +833,7 @@ impl Arena {
     #[inline]
     #[allow(clippy::mut_from_ref)]
     pub fn alloc_slice_fill_default<T: Default>(&self, len: usize) -> &mut [T] {
+        let () = AssertNoDrop::<T>::OK;
         self.alloc_slice_fill_with(len, |_| T::default())
     }
 
@@ -976,6 +988,7 @@ impl Arena {
     /// assert_eq!(names[99], "");
     /// ```
     pub fn make_slice<T: Default>(&self, len: usize, cap: usize) -> ArenaVec<'_, T> {
+        let () = AssertNoDrop::<T>::OK;
         match self.try_make_slice(len, cap) {
             Ok(value) => value,
             Err(err) => err.panic(),
@@ -1003,7 +1016,10 @@ impl Arena {
         len: usize,
         cap: usize,
     ) -> Result<ArenaVec<'_, T>, AllocError> {
-        assert!(len <= cap, "make_slice: len ({len}) is larger than cap ({cap})");
+        assert!(
+            len <= cap,
+            "make_slice: len ({len}) is larger than cap ({cap})"
+        );
         let mut vec = ArenaVec::try_with_capacity_in(cap, self)?;
         vec.extend((0..len).map(|_| T::default()));
         Ok(vec)
@@ -1020,6 +1036,7 @@ impl Arena {
     /// assert_eq!(v, [1]);
     /// ```
     pub fn vec<T>(&self) -> ArenaVec<'_, T> {
+        let () = AssertNoDrop::<T>::OK;
         ArenaVec::new_in(self)
     }
 
@@ -1037,6 +1054,7 @@ impl Arena {
     /// assert!(v.capacity() >= 100);
     /// ```
     pub fn vec_with_capacity<T>(&self, capacity: usize) -> ArenaVec<'_, T> {
+        let () = AssertNoDrop::<T>::OK;
         ArenaVec::with_capacity_in(capacity, self)
     }
 
@@ -1116,6 +1134,8 @@ impl Arena {
     /// assert_eq!(ages["bob"], 42);
     /// ```
     pub fn hash_map<K, V>(&self) -> ArenaHashMap<'_, K, V> {
+        let () = AssertNoDrop::<K>::OK;
+        let () = AssertNoDrop::<V>::OK;
         ArenaHashMap::new_in(self)
     }
 
@@ -1132,7 +1152,10 @@ impl Arena {
     /// let m = mem.hash_map_with_capacity::<u32, u32>(100);
     /// assert!(m.capacity() >= 100);
     /// ```
-    pub fn hash_map_with_capacity<K: Eq + core::hash::Hash, V>(&self, capacity: usize) -> ArenaHashMap<'_, K, V> {
+    pub fn hash_map_with_capacity<K: Eq + core::hash::Hash, V>(
+        &self,
+        capacity: usize,
+    ) -> ArenaHashMap<'_, K, V> {
         ArenaHashMap::with_capacity_in(capacity, self)
     }
 
@@ -1262,7 +1285,8 @@ impl Arena {
         if reserved == 0 || (one_chunk && chunk_is_what_we_keep) {
             // The common, steady case: rewind the bump pointer, nothing else.
             self.bump.reset();
-            self.bump.set_allocation_limit(Some(self.bump.allocated_bytes()));
+            self.bump
+                .set_allocation_limit(Some(self.bump.allocated_bytes()));
         } else {
             // Best effort: if the limits no longer allow it, the arena simply starts empty.
             let _ = self.reserve_fresh(keep_bytes);
@@ -1336,7 +1360,9 @@ impl Drop for Arena {
 
 impl fmt::Debug for Arena {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Arena").field("stats", &self.stats()).finish()
+        f.debug_struct("Arena")
+            .field("stats", &self.stats())
+            .finish()
     }
 }
 

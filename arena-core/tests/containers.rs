@@ -1,0 +1,195 @@
+//! `ArenaVec`, `ArenaString`, `ArenaHashMap`: no drop glue, the API a Rust user expects, and
+//! `Allocator for &Arena` for allocator-api2 and hashbrown collections.
+
+use arena_core::{Arena, ArenaHashMap, ArenaString, ArenaVec, CollectIn, FromIteratorIn};
+use std::fmt::Write;
+
+#[test]
+fn containers_have_no_drop_glue_so_they_can_live_in_arena_values() {
+    assert!(!std::mem::needs_drop::<ArenaVec<'static, u64>>());
+    assert!(!std::mem::needs_drop::<ArenaString<'static>>());
+    assert!(!std::mem::needs_drop::<ArenaHashMap<'static, &str, u32>>());
+
+    struct Document<'a> {
+        title: ArenaString<'a>,
+        words: ArenaVec<'a, &'a str>,
+        counts: ArenaHashMap<'a, &'a str, u32>,
+    }
+    let mem = Arena::new();
+    let doc = mem.alloc(Document {
+        title: ArenaString::from_str_in("t", &mem),
+        words: mem.vec(),
+        counts: mem.hash_map(),
+    });
+    for word in "to be or not to be".split(' ') {
+        doc.words.push(word);
+        *doc.counts.entry(word).or_insert(0) += 1;
+    }
+    doc.title.push_str("itle");
+    assert_eq!(doc.title, "title");
+    assert_eq!(doc.words.len(), 6);
+    assert_eq!(doc.counts["be"], 2);
+}
+
+#[test]
+fn vec_api() {
+    let mem = Arena::new();
+    let mut v: ArenaVec<'_, i32> = mem.vec();
+    assert!(v.is_empty());
+    v.extend([5, 1, 4]);
+    v.push(2);
+    v.insert(0, 9);
+    assert_eq!(v, [9, 5, 1, 4, 2]);
+    assert_eq!(v.remove(1), 5);
+    assert_eq!(v.swap_remove(0), 9);
+    assert_eq!(v, [2, 1, 4]);
+    v.sort(); // through DerefMut<Target = [T]>
+    assert_eq!(v, [1, 2, 4]);
+    v.retain(|x| *x != 2);
+    assert_eq!(v.pop(), Some(4));
+    v.extend_from_slice(&[7, 8]);
+    v.extend(&[9]);
+    assert_eq!(v[..], [1, 7, 8, 9]);
+    assert_eq!(v[1..3], [7, 8]);
+    v[0] = 0;
+    let mut sum = 0;
+    for x in &v {
+        sum += x;
+    }
+    for x in &mut v {
+        *x += 1;
+    }
+    assert_eq!(sum, 24);
+    assert_eq!(format!("{v:?}"), "[1, 8, 9, 10]");
+    let copy = v.clone();
+    assert_eq!(copy, v);
+    assert!(std::ptr::eq(copy.arena(), &mem));
+    let owned: Vec<i32> = v.into_iter().rev().collect();
+    assert_eq!(owned, [10, 9, 8, 1]);
+    let collected: ArenaVec<'_, u8> = (0..5u8).collect_in(&mem);
+    assert_eq!(collected, vec![0, 1, 2, 3, 4]);
+    let frozen: &[u8] = collected.into_bump_slice();
+    assert_eq!(frozen.len(), 5);
+    let mut cleared = ArenaVec::from_iter_in([1, 2], &mem);
+    cleared.clear();
+    assert!(cleared.is_empty() && cleared.capacity() >= 2);
+}
+
+#[test]
+fn vec_growth_reuses_the_arena_and_keeps_contents() {
+    let mem = Arena::new();
+    let mut v = mem.vec::<u64>();
+    for i in 0..100_000 {
+        v.push(i);
+    }
+    assert!(v.iter().copied().eq(0..100_000));
+    let stats = mem.stats();
+    assert!(stats.allocations < 40, "amortized growth: {stats:?}");
+}
+
+#[test]
+fn string_api() {
+    let mem = Arena::new();
+    let mut s = mem.string();
+    s.push_str("héllo");
+    s.push(' ');
+    write!(s, "{}-{:03}", "w", 7).unwrap();
+    assert_eq!(s, "héllo w-007");
+    assert_eq!(s.len(), 12);
+    assert_eq!(s.pop(), Some('7'));
+    s.truncate(3);
+    assert_eq!(s.as_str(), "h\u{e9}");
+    s.as_mut_str().make_ascii_uppercase();
+    assert_eq!(s, "H\u{e9}");
+    assert_eq!(format!("{s} {s:?}"), "H\u{e9} \"H\u{e9}\"");
+    assert!(s.starts_with('H')); // through Deref<Target = str>
+    s.extend(['!', '?']);
+    s.extend(["a", "b"]);
+    assert_eq!(s, "H\u{e9}!?ab");
+    let c = s.clone();
+    assert_eq!(c, s);
+    assert_eq!(c, String::from("H\u{e9}!?ab"));
+    let joined: ArenaString<'_> = ["x", "y"].into_iter().collect_in(&mem);
+    assert_eq!(joined.into_bump_str(), "xy");
+    let mut lookup = mem.hash_map();
+    lookup.insert(ArenaString::from_str_in("key", &mem), 1);
+    assert_eq!(
+        lookup.get("key"),
+        Some(&1),
+        "Borrow<str> allows &str lookups"
+    );
+}
+
+#[test]
+#[should_panic(expected = "not a char boundary")]
+fn string_truncate_checks_char_boundaries() {
+    let mem = Arena::new();
+    let mut s = ArenaString::from_str_in("é", &mem);
+    s.truncate(1);
+}
+
+#[test]
+fn hash_map_api() {
+    let mem = Arena::new();
+    let mut m: ArenaHashMap<'_, &str, u32> = mem.hash_map();
+    assert_eq!(m.insert("a", 1), None);
+    assert_eq!(m.insert("a", 2), Some(1));
+    m.extend([("b", 3), ("c", 4)]);
+    assert_eq!(m.len(), 3);
+    assert!(m.contains_key("b"));
+    *m.get_mut("b").unwrap() += 10;
+    assert_eq!(m["b"], 13);
+    assert_eq!(m.remove("c"), Some(4));
+    m.retain(|k, _| *k != "a");
+    assert_eq!(m.keys().copied().collect::<Vec<_>>(), ["b"]);
+    assert_eq!(m.values().sum::<u32>(), 13);
+    for (_, v) in &mut m {
+        *v = 0;
+    }
+    assert_eq!((&m).into_iter().count(), 1);
+    assert_eq!(format!("{m:?}"), "{\"b\": 0}");
+    assert_eq!(m.clone(), m);
+    let big: ArenaHashMap<'_, u32, u32> = (0..10_000).map(|i| (i, i * 2)).collect_in(&mem);
+    assert!((0..10_000).all(|i| big[&i] == i * 2));
+    m.clear();
+    assert!(m.is_empty());
+}
+
+#[test]
+fn allocator_api2_and_hashbrown_collections_live_in_the_arena() {
+    let mem = Arena::new();
+    {
+        // Types that own heap memory are fine here: these collections drop their contents.
+        let mut names: allocator_api2::vec::Vec<String, &Arena> =
+            allocator_api2::vec::Vec::new_in(&mem);
+        names.push(String::from("ann"));
+        names.push(String::from("bob"));
+        let mut table: hashbrown::HashMap<u32, String, hashbrown::DefaultHashBuilder, &Arena> =
+            hashbrown::HashMap::with_hasher_in(Default::default(), &mem);
+        for i in 0..1000 {
+            table.insert(i, i.to_string());
+        }
+        assert_eq!(names.len(), 2);
+        assert_eq!(table[&999], "999");
+        let boxed = allocator_api2::boxed::Box::new_in([1u8; 64], &mem);
+        assert_eq!(boxed[63], 1);
+    }
+    assert!(mem.stats().allocations > 2);
+    assert!(mem.stats().used_bytes > 1000 * 4);
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn containers_serialize() {
+    let mem = Arena::new();
+    let mut v = mem.vec();
+    v.extend([1, 2]);
+    assert_eq!(serde_json::to_string(&v).unwrap(), "[1,2]");
+    assert_eq!(
+        serde_json::to_string(&ArenaString::from_str_in("a\"b", &mem)).unwrap(),
+        "\"a\\\"b\""
+    );
+    let mut m = mem.hash_map();
+    m.insert("k", 1);
+    assert_eq!(serde_json::to_string(&m).unwrap(), "{\"k\":1}");
+}

@@ -1,0 +1,111 @@
+//! `stats()`, `reset` keeping memory, `free` giving it back, and the thread rules.
+
+use arena_core::Arena;
+
+#[test]
+fn stats_track_allocations_and_memory() {
+    let mem = Arena::builder().label("s").limit(1 << 20).build();
+    let empty = mem.stats();
+    assert_eq!(
+        (empty.used_bytes, empty.reserved_bytes, empty.chunks),
+        (0, 0, 0)
+    );
+    assert_eq!(empty.allocations, 0);
+    for i in 0..10u64 {
+        mem.alloc(i);
+    }
+    mem.alloc_droppable(String::from("x"));
+    let s = mem.stats();
+    assert_eq!(s.allocations, 11);
+    assert_eq!(s.drops_pending, 1);
+    assert!(s.used_bytes >= 80 + 24, "{s:?}");
+    assert!(s.used_bytes <= s.reserved_bytes);
+    assert_eq!(s.chunks, 1);
+    assert_eq!(s.limit, Some(1 << 20));
+    assert_eq!(s.label.as_deref(), Some("s"));
+}
+
+#[test]
+fn reset_keeps_memory_so_a_second_fill_needs_no_new_chunk() {
+    let mut mem = Arena::new();
+    let fill = |mem: &Arena| {
+        for i in 0..50_000u64 {
+            mem.alloc(i);
+        }
+    };
+    fill(&mem);
+    let first = mem.stats();
+    assert!(
+        first.chunks > 1,
+        "the first fill grows chunk by chunk: {first:?}"
+    );
+    mem.reset();
+    let after_reset = mem.stats();
+    assert_eq!(after_reset.used_bytes, 0);
+    assert_eq!(after_reset.allocations, 0);
+    assert!(
+        after_reset.reserved_bytes >= first.reserved_bytes,
+        "memory kept: {after_reset:?}"
+    );
+    assert_eq!(after_reset.chunks, 1, "merged into one chunk");
+    fill(&mem);
+    let second = mem.stats();
+    assert_eq!(
+        second.chunks, 1,
+        "the second fill needed no new chunk: {second:?}"
+    );
+    assert_eq!(second.reserved_bytes, after_reset.reserved_bytes);
+    for _ in 0..3 {
+        mem.reset();
+        fill(&mem);
+        assert_eq!(mem.stats(), second);
+    }
+}
+
+#[test]
+fn free_gives_memory_back_to_the_process_budget() {
+    let before = arena_core::reserved_bytes_total();
+    let mem = Arena::with_capacity(8 << 20);
+    assert!(arena_core::reserved_bytes_total() >= before + (8 << 20));
+    mem.free();
+    // Other tests run in parallel threads; wait for our share to be visible as gone.
+    assert!(arena_core::reserved_bytes_total() < before + (8 << 20));
+}
+
+#[test]
+fn with_capacity_reserves_one_chunk_up_front() {
+    let mem = Arena::with_capacity(1 << 20);
+    let s = mem.stats();
+    assert_eq!(s.chunks, 1);
+    assert!(s.reserved_bytes >= 1 << 20);
+    assert_eq!(s.used_bytes, 0);
+    for i in 0..100_000u64 {
+        mem.alloc(i);
+    }
+    assert_eq!(
+        mem.stats().chunks,
+        1,
+        "800 KB fit in the 1 MiB reserved up front"
+    );
+}
+
+#[test]
+fn arena_is_send_and_moves_to_another_thread() {
+    fn assert_send<T: Send>() {}
+    assert_send::<Arena>();
+    let mem = Arena::new();
+    mem.alloc_droppable(String::from("moved"));
+    let handle = std::thread::spawn(move || {
+        let x = mem.alloc(5u64);
+        *x + mem.stats().drops_pending as u64
+    });
+    assert_eq!(handle.join().unwrap(), 6);
+}
+
+#[test]
+fn debug_shows_the_stats() {
+    let mem = Arena::builder().label("dbg").build();
+    let text = format!("{mem:?}");
+    assert!(text.starts_with("Arena"), "{text}");
+    assert!(text.contains("dbg"), "{text}");
+}
