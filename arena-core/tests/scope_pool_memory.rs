@@ -1,0 +1,202 @@
+//! The pool's memory over time: a warmed loop allocates nothing from the global allocator,
+//! retention follows `ARENA_RETAIN`, and a thread's pooled memory is given back when it ends.
+//!
+//! These tests change process-wide settings and count global allocations, so they live in their
+//! own test binary and run one after another under a lock.
+
+use arena_core::config::{self, Retain};
+use arena_core::scope;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::fmt::Write as _;
+use std::sync::Mutex;
+
+/// Counts the global allocations made by the current thread while counting is on.
+struct CountingAllocator;
+
+thread_local! {
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+    static COUNT: Cell<usize> = const { Cell::new(0) };
+}
+
+// SAFETY: forwards to the system allocator; the thread-local counters never allocate (const
+// initialised, no destructor).
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = COUNTING.try_with(|on| {
+            if on.get() {
+                COUNT.with(|c| c.set(c.get() + 1));
+            }
+        });
+        // SAFETY: forwarded with the caller's layout.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded; `ptr` came from `System.alloc` with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let _ = COUNTING.try_with(|on| {
+            if on.get() {
+                COUNT.with(|c| c.set(c.get() + 1));
+            }
+        });
+        // SAFETY: forwarded with the caller's arguments.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: CountingAllocator = CountingAllocator;
+
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Global allocations made by `f` on this thread.
+fn global_allocations(f: impl FnOnce()) -> usize {
+    COUNT.with(|c| c.set(0));
+    COUNTING.with(|on| on.set(true));
+    f();
+    COUNTING.with(|on| on.set(false));
+    COUNT.with(|c| c.get())
+}
+
+/// One request of a steady hot loop: small values, a vector grown by push, a map, formatted
+/// strings.
+fn request(i: u64) -> u64 {
+    #[derive(Clone, Copy)]
+    struct Token<'a> {
+        text: &'a str,
+        weight: u64,
+    }
+    scope(|mem| {
+        let mut tokens = mem.vec();
+        for j in 0..64 {
+            let text = mem.alloc_fmt(format_args!("tok-{i}-{j}"));
+            tokens.push(*mem.alloc(Token { text, weight: j }));
+        }
+        let mut seen = mem.hash_map();
+        for t in &tokens {
+            *seen.entry(t.text.len()).or_insert(0u64) += t.weight;
+        }
+        let mut line = mem.string();
+        for t in tokens.iter().take(8) {
+            let _ = write!(line, "{} ", t.text);
+        }
+        let mut numbers = mem.vec::<u32>();
+        for n in 0..256 {
+            numbers.push(n);
+        }
+        seen.values().sum::<u64>() + line.len() as u64 + numbers.iter().map(|&n| n as u64).sum::<u64>()
+    })
+}
+
+#[test]
+fn a_warmed_hot_loop_never_reaches_the_global_allocator() {
+    let _serial = serial();
+    config::set_retain(Retain::Percent(100));
+    config::set_ballast(0);
+    let mut checksum = 0;
+    for i in 0..20 {
+        checksum += request(i); // warm-up
+    }
+    let allocations = global_allocations(|| {
+        for i in 20..2000 {
+            checksum += request(i);
+        }
+    });
+    assert_eq!(allocations, 0, "a warmed loop must not allocate from the global allocator");
+    assert!(checksum > 0);
+    // And the counter does count: a Vec allocates.
+    assert_eq!(global_allocations(|| drop(std::hint::black_box(vec![1u8; 10]))), 1);
+}
+
+#[test]
+fn retain_keeps_what_the_scope_needed_and_shrinks_after_a_spike() {
+    let _serial = serial();
+    config::set_retain(Retain::Percent(100));
+    config::set_ballast(0);
+    std::thread::spawn(|| {
+        let reserved = || scope(|mem| mem.stats().reserved_bytes);
+        // A spike of 8 MiB, then small scopes: with RETAIN=100 the pooled arena shrinks to what a
+        // small scope needs.
+        scope(|mem| {
+            mem.alloc_slice_fill_default::<u8>(8 << 20);
+        });
+        assert!(reserved() >= 8 << 20, "kept after the spike: {}", reserved());
+        scope(|mem| {
+            mem.alloc_slice_fill_default::<u8>(10_000);
+        });
+        let after_small = reserved();
+        assert!(after_small < 64 << 10, "shrunk to about 10 KB: {after_small}");
+        // Steady: the same scope again keeps exactly the same memory.
+        for _ in 0..10 {
+            scope(|mem| {
+                mem.alloc_slice_fill_default::<u8>(10_000);
+            });
+            assert_eq!(reserved(), after_small);
+        }
+        // RETAIN=0 keeps nothing.
+        config::set_retain(Retain::Percent(0));
+        scope(|mem| {
+            mem.alloc(1u64);
+        });
+        assert_eq!(reserved(), 0);
+        // RETAIN=off keeps everything ever reserved.
+        config::set_retain(Retain::Off);
+        scope(|mem| {
+            mem.alloc_slice_fill_default::<u8>(4 << 20);
+        });
+        scope(|mem| {
+            mem.alloc(1u8);
+        });
+        assert!(reserved() >= 4 << 20);
+        // RETAIN=50 keeps about half of what the scope needed, in whole chunks.
+        config::set_retain(Retain::Percent(50));
+        scope(|mem| {
+            mem.alloc_slice_fill_default::<u8>(1 << 20);
+        });
+        let half = reserved();
+        assert!(half >= 512 << 10 && half < 1 << 20, "about half of 1 MiB: {half}");
+    })
+    .join()
+    .unwrap();
+    config::set_retain(Retain::Percent(100));
+}
+
+#[test]
+fn ballast_is_reserved_by_each_new_pooled_arena() {
+    let _serial = serial();
+    config::set_ballast(2 << 20);
+    let reserved = std::thread::spawn(|| scope(|mem| mem.stats().reserved_bytes))
+        .join()
+        .unwrap();
+    config::set_ballast(0);
+    assert!(reserved >= 2 << 20, "{reserved}");
+}
+
+#[test]
+fn a_threads_pooled_memory_is_given_back_when_it_ends() {
+    let _serial = serial();
+    config::set_retain(Retain::Off);
+    let before = arena_core::reserved_bytes_total();
+    let during = std::thread::spawn(|| {
+        scope(|mem| {
+            mem.alloc_slice_fill_default::<u8>(16 << 20);
+            scope(|inner| {
+                inner.alloc_slice_fill_default::<u8>(16 << 20);
+            });
+        });
+        arena_core::reserved_bytes_total()
+    })
+    .join()
+    .unwrap();
+    config::set_retain(Retain::Percent(100));
+    assert!(during >= before + (32 << 20), "retained while the thread lived");
+    assert_eq!(arena_core::reserved_bytes_total(), before, "all given back at thread end");
+}
