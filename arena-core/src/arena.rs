@@ -1317,11 +1317,9 @@ impl Arena {
     /// mem.alloc_droppable(String::from("dropped at free"));
     /// mem.free();
     /// ```
-    pub fn free(mut self) {
-        let run = self.free_in_place();
-        if let Some(payload) = run.first_panic {
-            panic::resume_unwind(payload);
-        }
+    pub fn free(self) {
+        // `Drop` does the work, resuming a destructor's panic when not already unwinding.
+        drop(self);
     }
 
     /// The work of `free` and `drop`: destructors, trace line, memory back.
