@@ -88,11 +88,17 @@ fn arena_lifetime(
         {
             return Some(chosen.clone());
         }
+        let names: Vec<String> = lifetimes
+            .iter()
+            .map(|lifetime| format!("`{lifetime}`"))
+            .collect();
         errors.at(
             chosen,
             format!(
-                "`{}` is not a lifetime parameter of `{}`",
-                chosen, item.ident
+                "`{}` is not a lifetime parameter of `{}`, whose lifetimes are {}",
+                chosen,
+                item.ident,
+                names.join(", ")
             ),
         );
         return lifetimes.first().map(|lifetime| (*lifetime).clone());
@@ -117,12 +123,17 @@ fn arena_lifetime(
         }
         [only] => Some((*only).clone()),
         [first, second, ..] => {
+            let choices: Vec<String> = lifetimes
+                .iter()
+                .map(|lifetime| format!("`#[arena_alloc(lifetime = {lifetime})]`"))
+                .collect();
             errors.at(
                 second,
                 format!(
-                    "`{}` has more than one lifetime parameter; say which one is the arena's: \
-                     #[arena_alloc(lifetime = {first})]",
-                    item.ident
+                    "`{}` has more than one lifetime parameter; say which one is the arena's \
+                     with {}",
+                    item.ident,
+                    choices.join(" or ")
                 ),
             );
             Some((*first).clone())

@@ -6,6 +6,7 @@
 
 use crate::errors::Errors;
 use proc_macro2::{Span, TokenTree};
+use quote::ToTokens;
 use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
@@ -127,8 +128,9 @@ pub fn parse_field_options(attrs: &[Attribute], errors: &mut Errors) -> FieldMod
             } else if meta.path.is_ident("with") {
                 FieldMode::With(meta.value()?.parse::<Path>()?)
             } else {
+                let written = meta.path.to_token_stream().to_string().replace(' ', "");
                 return Err(meta.error(format_args!(
-                    "unknown field option; #[arena(..)] accepts {FIELD_OPTIONS}"
+                    "unknown field option `{written}`; #[arena(..)] accepts {FIELD_OPTIONS}"
                 )));
             };
             if let Some(previous) = &seen {

@@ -1,0 +1,8 @@
+use arena::arena_alloc;
+
+#[arena_alloc]
+fn build() {}
+
+fn main() {
+    build();
+}
