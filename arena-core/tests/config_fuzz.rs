@@ -1,8 +1,8 @@
 //! Property tests for the knob parsers: they never panic, and the byte and percent grammars
 //! round-trip exactly, failing exactly on overflow.
 //!
-//! 1024 cases per property natively (well under a second); 4 under Miri, which runs them about a
-//! thousand times slower. `config_grammar` covers the same parsers under Miri in full.
+//! 1024 cases per property natively (well under a second in total), 4 under Miri, which runs
+//! them thousands of times slower (`config_grammar` runs the full tables under Miri).
 
 use arena_core::config::{parse_ballast, parse_debug, parse_memlimit, parse_retain, Retain};
 use proptest::prelude::*;
@@ -18,7 +18,8 @@ const UNITS: [(&str, u32); 6] = [
 
 fn config() -> ProptestConfig {
     ProptestConfig {
-        cases: 1024,
+        // Miri runs each case thousands of times slower: a handful there, many natively.
+        cases: if cfg!(miri) { 4 } else { 1024 },
         failure_persistence: None,
         ..ProptestConfig::default()
     }
