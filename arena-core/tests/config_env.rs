@@ -612,8 +612,7 @@ fn scopes_run_with_a_valid_environment_or_an_overriding_setter() {
     );
     assert_eq!(lines.len(), 1);
     assert!(
-        lines[0].starts_with("panic ")
-            && lines[0].contains("ARENA_BALLAST=\"1 MiB\" is malformed"),
+        lines[0].starts_with("panic ") && lines[0].contains("ARENA_BALLAST=\"1 MiB\" is malformed"),
         "{lines:?}"
     );
 }
