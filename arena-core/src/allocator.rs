@@ -11,6 +11,7 @@ use core::ptr::NonNull;
 use allocator_api2::alloc::{AllocError, Allocator};
 
 use crate::arena::Arena;
+use crate::asan;
 
 // SAFETY: memory handed out stays valid and unmoved until the arena is reset, freed or dropped,
 // which needs `&mut Arena` or `Arena` and so cannot happen while this `&Arena` (and any
@@ -26,6 +27,11 @@ unsafe impl Allocator for &Arena {
 
     #[inline]
     unsafe fn deallocate(&self, ptr: NonNull<u8>, layout: Layout) {
+        if asan::ENABLED {
+            // Under the sanitizer a freed block stays poisoned instead of being reclaimed.
+            asan::poison(ptr.as_ptr(), layout.size());
+            return;
+        }
         // SAFETY: forwarded under the caller's guarantee that `ptr` was allocated by this arena
         // with `layout`; bumpalo only reclaims it when it is the newest allocation.
         unsafe { Allocator::deallocate(&self.bump(), ptr, layout) }
@@ -38,6 +44,17 @@ unsafe impl Allocator for &Arena {
         old_layout: Layout,
         new_layout: Layout,
     ) -> Result<NonNull<[u8]>, AllocError> {
+        if asan::ENABLED {
+            // bumpalo's in-place growth writes bytes that are poisoned: copy to a fresh block.
+            let new = self.try_alloc_layout(new_layout)?;
+            // SAFETY: `ptr` holds `old_layout.size()` initialized bytes (caller's guarantee) and
+            // `new` is a fresh, disjoint block of at least that size.
+            unsafe {
+                core::ptr::copy_nonoverlapping(ptr.as_ptr(), new.as_ptr(), old_layout.size())
+            };
+            asan::poison(ptr.as_ptr(), old_layout.size());
+            return Ok(NonNull::slice_from_raw_parts(new, new_layout.size()));
+        }
         // SAFETY: forwarded under the caller's guarantees for `grow`. bumpalo is fenced (see
         // `Arena::grow_then`), so this never takes a new chunk; when it fails, the old block is
         // untouched and we retry once a chunk was reserved under the limits.
@@ -57,6 +74,13 @@ unsafe impl Allocator for &Arena {
         old_layout: Layout,
         new_layout: Layout,
     ) -> Result<NonNull<[u8]>, AllocError> {
+        if asan::ENABLED && ptr.as_ptr() as usize % new_layout.align() == 0 {
+            // Shrink in place and poison the tail, rather than letting bumpalo move bytes.
+            // SAFETY: `new_layout.size() <= old_layout.size()` (caller's guarantee for `shrink`).
+            let tail = unsafe { ptr.as_ptr().add(new_layout.size()) };
+            asan::poison(tail, old_layout.size() - new_layout.size());
+            return Ok(NonNull::slice_from_raw_parts(ptr, new_layout.size()));
+        }
         // SAFETY: forwarded under the caller's guarantees for `shrink`; shrinking never needs a
         // new chunk.
         unsafe { Allocator::shrink(&self.bump(), ptr, old_layout, new_layout) }

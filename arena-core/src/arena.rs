@@ -11,6 +11,7 @@ use std::panic;
 
 use bumpalo::Bump;
 
+use crate::asan;
 use crate::budget;
 use crate::builder::ArenaBuilder;
 use crate::drop_list::{DropList, DropNode, DropsRun};
@@ -331,6 +332,7 @@ impl Arena {
             Err(_) => self.alloc_layout_slow(layout)?,
         };
         self.allocations.set(self.allocations.get() + 1);
+        asan::unpoison(ptr.as_ptr(), layout.size());
         Ok(ptr)
     }
 
@@ -386,6 +388,7 @@ impl Arena {
             budget::release(grant - (now - reserved));
             if now != reserved {
                 self.newest_chunk_bytes.set(now - reserved);
+                self.poison_new_chunk();
             }
             return match outcome {
                 Some(value) => Ok(value),
@@ -400,6 +403,31 @@ impl Arena {
         })
     }
 
+    /// Poisons the whole of the newest chunk (its free space and what `attempt` just took from it;
+    /// the caller unpoisons exactly the bytes it hands out).
+    fn poison_new_chunk(&self) {
+        if asan::ENABLED {
+            // SAFETY: only reads chunk footers; nothing allocates while the iterator lives.
+            let newest = unsafe { self.bump.iter_allocated_chunks_raw() }.next();
+            if let Some((used_start, used_len)) = newest {
+                let free = self.bump.chunk_capacity();
+                // SAFETY: the current chunk's free space lies just below its used part.
+                let start = unsafe { used_start.sub(free) };
+                asan::poison(start, free + used_len);
+            }
+        }
+    }
+
+    /// Poisons every byte handed out since the last reset (they are about to be invalid).
+    fn poison_used(&self) {
+        if asan::ENABLED {
+            // SAFETY: only reads chunk footers; nothing allocates while the iterator lives.
+            for (start, len) in unsafe { self.bump.iter_allocated_chunks_raw() } {
+                asan::poison(start, len);
+            }
+        }
+    }
+
     /// Replaces all memory with one fresh chunk of at least `bytes` (or none for 0), reserved
     /// under the limits. The arena must hold no live values.
     pub(crate) fn reserve_fresh(&mut self, bytes: usize) -> Result<(), AllocError> {
@@ -411,6 +439,7 @@ impl Arena {
             .map_err(|_| self.alloc_error(AllocErrorKind::CapacityOverflow, bytes))?;
         self.grow_then(layout, |bump| bump.try_alloc_layout(layout).ok())?;
         // The probe allocation only sized the chunk: hand all of it back.
+        self.poison_used();
         self.bump.reset();
         self.bump
             .set_allocation_limit(Some(self.bump.allocated_bytes()));
@@ -1284,6 +1313,7 @@ impl Arena {
             keep_bytes > 0 && chunk_bound(keep_bytes).is_some_and(|bound| reserved <= bound);
         if reserved == 0 || (one_chunk && chunk_is_what_we_keep) {
             // The common, steady case: rewind the bump pointer, nothing else.
+            self.poison_used();
             self.bump.reset();
             self.bump
                 .set_allocation_limit(Some(self.bump.allocated_bytes()));

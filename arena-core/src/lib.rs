@@ -10,6 +10,7 @@
 
 mod allocator;
 mod arena;
+mod asan;
 mod budget;
 mod builder;
 mod clone;
@@ -19,12 +20,12 @@ mod drop_list;
 mod error;
 mod hash_map;
 mod scope;
+#[cfg(feature = "serde")]
+mod serde_impls;
 mod stats;
 mod string;
 mod trace;
 mod vec;
-#[cfg(feature = "serde")]
-mod serde_impls;
 
 pub use crate::arena::Arena;
 pub use crate::builder::ArenaBuilder;

@@ -35,6 +35,7 @@ pub struct ScopeOptions {
 struct Pool {
     /// One boxed arena per nesting depth in use so far; boxes keep each arena at a fixed address
     /// while deeper scopes push more.
+    #[allow(clippy::vec_box)]
     arenas: UnsafeCell<Vec<Box<Arena>>>,
     /// How many scopes are open on this thread.
     depth: Cell<usize>,

@@ -12,16 +12,30 @@ static SERIAL: Mutex<()> = Mutex::new(());
 /// Runs the test `name` of this binary in a child process with `env` set; returns its stderr.
 fn run_child(name: &str, env: &[(&str, &str)]) -> (bool, String) {
     let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args(["--exact", name, "--nocapture", "--test-threads=1", "--include-ignored"]);
+    cmd.args([
+        "--exact",
+        name,
+        "--nocapture",
+        "--test-threads=1",
+        "--include-ignored",
+    ]);
     cmd.env("ARENA_TEST_CHILD", "1");
-    for key in ["ARENA_MEMLIMIT", "ARENA_RETAIN", "ARENA_BALLAST", "ARENA_DEBUG"] {
+    for key in [
+        "ARENA_MEMLIMIT",
+        "ARENA_RETAIN",
+        "ARENA_BALLAST",
+        "ARENA_DEBUG",
+    ] {
         cmd.env_remove(key);
     }
     for (key, value) in env {
         cmd.env(key, value);
     }
     let out = cmd.output().unwrap();
-    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn in_child() -> bool {
@@ -57,9 +71,17 @@ fn memlimit_is_hard_across_threads() {
     });
     config::set_memlimit(None);
     let granted = results.iter().filter(|r| r.is_ok()).count();
-    assert_eq!(granted, 1, "exactly one thread gets its 32 MiB: {results:?}");
+    assert_eq!(
+        granted, 1,
+        "exactly one thread gets its 32 MiB: {results:?}"
+    );
     let refused = results.iter().find_map(|r| r.clone().err()).unwrap();
-    assert_eq!(refused, AllocErrorKind::MemLimit { limit: base + (48 << 20) });
+    assert_eq!(
+        refused,
+        AllocErrorKind::MemLimit {
+            limit: base + (48 << 20)
+        }
+    );
 }
 
 #[test]
@@ -78,14 +100,23 @@ fn memlimit_errors_name_the_limit_and_leave_everything_usable() {
         })
     });
     config::set_memlimit(None);
-    assert!(matches!(err.kind(), AllocErrorKind::MemLimit { .. }), "{err:?}");
-    assert!(text.contains("ARENA_MEMLIMIT") && text.contains("\"cache\""), "{text}");
+    assert!(
+        matches!(err.kind(), AllocErrorKind::MemLimit { .. }),
+        "{err:?}"
+    );
+    assert!(
+        text.contains("ARENA_MEMLIMIT") && text.contains("\"cache\""),
+        "{text}"
+    );
     assert!(text.contains(&(base + (1 << 20)).to_string()), "{text}");
     assert_eq!(small[0], 1, "earlier values untouched");
     let message = pooled.unwrap_err();
     let message = message.downcast_ref::<String>().unwrap();
     assert!(message.contains("ARENA_MEMLIMIT"), "{message}");
-    assert_eq!(scope(|tmp| tmp.alloc_slice_fill_default::<u8>(8 << 20).len()), 8 << 20);
+    assert_eq!(
+        scope(|tmp| tmp.alloc_slice_fill_default::<u8>(8 << 20).len()),
+        8 << 20
+    );
 }
 
 #[test]
@@ -169,14 +200,26 @@ fn trace_lines_describe_each_scope_and_free() {
     assert_eq!(first[0], "arena");
     let seq: u64 = first[1].parse().unwrap();
     assert!(first[2].starts_with('@') && first[2].ends_with('s'));
-    assert!(lines[0].contains(" 101 allocs, 1 drops, limit off, "), "{}", lines[0]);
-    assert!(lines[0].contains("memlimit_and_trace.rs:"), "call site: {}", lines[0]);
+    assert!(
+        lines[0].contains(" 101 allocs, 1 drops, limit off, "),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[0].contains("memlimit_and_trace.rs:"),
+        "call site: {}",
+        lines[0]
+    );
     let used_kept = first[5];
     let (used, kept) = used_kept.split_once("->").unwrap();
     assert!(used.parse::<usize>().unwrap() >= 800 + 24);
     assert!(kept.parse::<usize>().unwrap() >= used.parse::<usize>().unwrap());
     assert!(lines[1].contains("limit 1048576 B, req"), "{}", lines[1]);
-    assert!(lines[1].starts_with(&format!("arena {} ", seq + 1)), "{}", lines[1]);
+    assert!(
+        lines[1].starts_with(&format!("arena {} ", seq + 1)),
+        "{}",
+        lines[1]
+    );
     assert!(lines[2].contains("standalone"), "{}", lines[2]);
     assert!(lines[2].contains(" 1 allocs, 0 drops"), "{}", lines[2]);
 }

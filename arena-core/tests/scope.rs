@@ -34,7 +34,7 @@ fn nested_scopes_each_get_their_own_arena() {
         let outer_addr = outer as *const Arena;
         scope(|inner| {
             assert_ne!(inner as *const Arena, outer_addr);
-            for i in 0..10_000u32 {
+            for i in 0..if cfg!(miri) { 500u32 } else { 10_000 } {
                 inner.alloc(i);
             }
             scope(|innermost| {
@@ -42,7 +42,10 @@ fn nested_scopes_each_get_their_own_arena() {
                 innermost.alloc(1u8);
             });
         });
-        assert_eq!(*kept, 7, "the outer arena was not reset by the inner scopes");
+        assert_eq!(
+            *kept, 7,
+            "the outer arena was not reset by the inner scopes"
+        );
         assert_eq!(outer.stats().allocations, 1);
     });
 }
@@ -89,7 +92,7 @@ fn a_panic_in_a_scope_runs_destructors_and_returns_the_arena() {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         scope(|mem| {
             mem.alloc_droppable(CountDrop(Arc::clone(&drops)));
-            mem.alloc_slice_fill_default::<u8>(100_000);
+            mem.alloc_slice_fill_default::<u8>(10_000);
             panic!("request failed");
         })
     }));
@@ -170,7 +173,9 @@ fn scope_options_set_limit_label_and_capacity() {
         |mem| {
             assert_eq!(mem.stats().limit, Some(8 << 10));
             assert_eq!(mem.label(), Some("req"));
-            let err = mem.try_alloc_slice_fill_default::<u8>(64 << 10).unwrap_err();
+            let err = mem
+                .try_alloc_slice_fill_default::<u8>(64 << 10)
+                .unwrap_err();
             assert!(mem.stats().reserved_bytes <= 8 << 10);
             assert_eq!(*mem.alloc(3u8), 3, "still usable after the error");
             err
@@ -185,12 +190,12 @@ fn scope_options_set_limit_label_and_capacity() {
     });
     scope_with(
         ScopeOptions {
-            capacity: Some(4 << 20),
+            capacity: Some(256 << 10),
             ..options()
         },
         |mem| {
             let s = mem.stats();
-            assert!(s.reserved_bytes >= 4 << 20, "{s:?}");
+            assert!(s.reserved_bytes >= 256 << 10, "{s:?}");
             assert_eq!(s.chunks, 1);
         },
     );
@@ -206,22 +211,29 @@ fn a_limit_panic_in_a_scope_leaves_the_pool_usable() {
                 ..options()
             },
             |mem| {
-                mem.alloc_slice_fill_default::<u8>(1 << 20);
+                mem.alloc_slice_fill_default::<u8>(64 << 10);
             },
         )
     });
     let payload = outcome.unwrap_err();
     let message = payload.downcast_ref::<String>().unwrap();
-    assert!(message.contains("\"tiny\"") && message.contains("limit of 1024 bytes"), "{message}");
-    assert_eq!(scope(|mem| mem.alloc_slice_fill_default::<u8>(1 << 20).len()), 1 << 20);
+    assert!(
+        message.contains("\"tiny\"") && message.contains("limit of 1024 bytes"),
+        "{message}"
+    );
+    assert_eq!(
+        scope(|mem| mem.alloc_slice_fill_default::<u8>(64 << 10).len()),
+        64 << 10
+    );
 }
 
 #[test]
 fn scopes_on_many_threads_are_independent() {
+    const ROUNDS: u64 = if cfg!(miri) { 20 } else { 1000 };
     let handles: Vec<_> = (0..4)
         .map(|t| {
             std::thread::spawn(move || {
-                (0..1000u64)
+                (0..ROUNDS)
                     .map(|i| {
                         scope(|mem| {
                             let v = mem.alloc_slice_fill_with(16, |j| t * 1_000_000 + i + j as u64);
@@ -234,7 +246,7 @@ fn scopes_on_many_threads_are_independent() {
         .collect();
     for (t, handle) in handles.into_iter().enumerate() {
         let t = t as u64;
-        let expected: u64 = (0..1000u64)
+        let expected: u64 = (0..ROUNDS)
             .map(|i| (0..16).map(|j| t * 1_000_000 + i + j).sum::<u64>())
             .sum();
         assert_eq!(handle.join().unwrap(), expected);

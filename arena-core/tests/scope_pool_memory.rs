@@ -92,7 +92,9 @@ fn request(i: u64) -> u64 {
         for n in 0..256 {
             numbers.push(n);
         }
-        seen.values().sum::<u64>() + line.len() as u64 + numbers.iter().map(|&n| n as u64).sum::<u64>()
+        seen.values().sum::<u64>()
+            + line.len() as u64
+            + numbers.iter().map(|&n| n as u64).sum::<u64>()
     })
 }
 
@@ -110,10 +112,16 @@ fn a_warmed_hot_loop_never_reaches_the_global_allocator() {
             checksum += request(i);
         }
     });
-    assert_eq!(allocations, 0, "a warmed loop must not allocate from the global allocator");
+    assert_eq!(
+        allocations, 0,
+        "a warmed loop must not allocate from the global allocator"
+    );
     assert!(checksum > 0);
     // And the counter does count: a Vec allocates.
-    assert_eq!(global_allocations(|| drop(std::hint::black_box(vec![1u8; 10]))), 1);
+    assert_eq!(
+        global_allocations(|| drop(std::hint::black_box(vec![1u8; 10]))),
+        1
+    );
 }
 
 #[test]
@@ -128,12 +136,19 @@ fn retain_keeps_what_the_scope_needed_and_shrinks_after_a_spike() {
         scope(|mem| {
             mem.alloc_slice_fill_default::<u8>(8 << 20);
         });
-        assert!(reserved() >= 8 << 20, "kept after the spike: {}", reserved());
+        assert!(
+            reserved() >= 8 << 20,
+            "kept after the spike: {}",
+            reserved()
+        );
         scope(|mem| {
             mem.alloc_slice_fill_default::<u8>(10_000);
         });
         let after_small = reserved();
-        assert!(after_small < 64 << 10, "shrunk to about 10 KB: {after_small}");
+        assert!(
+            after_small < 64 << 10,
+            "shrunk to about 10 KB: {after_small}"
+        );
         // Steady: the same scope again keeps exactly the same memory.
         for _ in 0..10 {
             scope(|mem| {
@@ -162,7 +177,10 @@ fn retain_keeps_what_the_scope_needed_and_shrinks_after_a_spike() {
             mem.alloc_slice_fill_default::<u8>(1 << 20);
         });
         let half = reserved();
-        assert!(half >= 512 << 10 && half < 1 << 20, "about half of 1 MiB: {half}");
+        assert!(
+            (512 << 10..1 << 20).contains(&half),
+            "about half of 1 MiB: {half}"
+        );
     })
     .join()
     .unwrap();
@@ -197,6 +215,13 @@ fn a_threads_pooled_memory_is_given_back_when_it_ends() {
     .join()
     .unwrap();
     config::set_retain(Retain::Percent(100));
-    assert!(during >= before + (32 << 20), "retained while the thread lived");
-    assert_eq!(arena_core::reserved_bytes_total(), before, "all given back at thread end");
+    assert!(
+        during >= before + (32 << 20),
+        "retained while the thread lived"
+    );
+    assert_eq!(
+        arena_core::reserved_bytes_total(),
+        before,
+        "all given back at thread end"
+    );
 }
