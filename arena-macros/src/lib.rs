@@ -181,12 +181,15 @@ pub fn arena_alloc(args: TokenStream, item: TokenStream) -> TokenStream {
 /// assert_eq!(total, 285);
 /// ```
 ///
-/// Nothing borrowed from the scope's arena can leave the closure:
+/// Nothing borrowed from the scope's arena can leave the closure: `arena_scope!(|mem|
+/// mem.alloc_str("bob"))` is a borrow error ("lifetime may not live long enough"), as
+/// `tests/ui/arena_scope/escaping_borrow.rs` shows. Copy the value out instead:
 ///
-/// ```compile_fail,E0521
-/// use arena::arena_scope;
+/// ```
+/// use arena::{arena_scope, CloneOut};
 ///
-/// let name: &str = arena_scope!(|mem| mem.alloc_str("bob"));
+/// let name: String = arena_scope!(|mem| mem.alloc_str("bob").clone_out());
+/// assert_eq!(name, "bob");
 /// ```
 #[proc_macro]
 pub fn arena_scope(tokens: TokenStream) -> TokenStream {
