@@ -42,8 +42,7 @@ pub(crate) fn try_reserve(bytes: usize) -> Result<(), usize> {
             Some(total) if total <= limit => total,
             _ => return Err(limit),
         };
-        match RESERVED.compare_exchange_weak(current, wanted, Ordering::AcqRel, Ordering::Relaxed)
-        {
+        match RESERVED.compare_exchange_weak(current, wanted, Ordering::AcqRel, Ordering::Relaxed) {
             Ok(_) => return Ok(()),
             Err(seen) => current = seen,
         }

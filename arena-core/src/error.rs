@@ -1,8 +1,7 @@
 //! [`AllocError`]: why an arena could not hand out memory.
 
-use std::borrow::Cow;
 use core::fmt;
-
+use std::borrow::Cow;
 
 /// An allocation an arena could not satisfy.
 ///
@@ -144,11 +143,9 @@ impl fmt::Display for AllocError {
                 "cannot allocate {} bytes: the global allocator is out of memory",
                 self.requested
             ),
-            AllocErrorKind::Config(err) => write!(
-                f,
-                "cannot allocate {} bytes: {err}",
-                self.requested
-            ),
+            AllocErrorKind::Config(err) => {
+                write!(f, "cannot allocate {} bytes: {err}", self.requested)
+            }
         }
     }
 }

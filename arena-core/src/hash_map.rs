@@ -47,7 +47,10 @@ impl<'a, K, V> ArenaHashMap<'a, K, V> {
         let () = AssertNoDrop::<K>::OK;
         let () = AssertNoDrop::<V>::OK;
         ArenaHashMap {
-            inner: ManuallyDrop::new(HashMap::with_hasher_in(DefaultHashBuilder::default(), arena)),
+            inner: ManuallyDrop::new(HashMap::with_hasher_in(
+                DefaultHashBuilder::default(),
+                arena,
+            )),
         }
     }
 

@@ -596,7 +596,9 @@ impl<T> Iterator for IntoIter<'_, T> {
     fn next(&mut self) -> Option<T> {
         // SAFETY: each element is yielded once and never read again (the vector was consumed into
         // this iterator); leaving the rest unread is fine because `T` needs no drop.
-        self.elements.next().map(|slot| unsafe { core::ptr::read(slot) })
+        self.elements
+            .next()
+            .map(|slot| unsafe { core::ptr::read(slot) })
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
