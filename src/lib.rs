@@ -3,9 +3,11 @@
 
 pub use arena_core::{
     config, reserved_bytes_total, scope, AllocError, AllocErrorKind, Arena, ArenaBuilder,
-    ArenaHashMap, ArenaString, ArenaVec, CloneIn, CloneOut, CloneStrategy, CollectIn, FromIteratorIn, IntoIter,
-    Stats,
+    ArenaHashMap, ArenaString, ArenaVec, CloneIn, CloneOut, CloneStrategy, CollectIn,
+    FromIteratorIn, IntoIter, Stats,
 };
+
+pub use arena_macros::{arena_alloc, arena_scope};
 
 /// Items the macros expand to. Not public API: names and signatures may change in any release.
 #[doc(hidden)]
