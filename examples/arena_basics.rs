@@ -21,7 +21,10 @@ struct Person<'a> {
 fn main() {
     // mem := arena.NewArena()
     let mut mem = Arena::new();
-    println!("new arena:        {} bytes reserved", mem.stats().reserved_bytes);
+    println!(
+        "new arena:        {} bytes reserved",
+        mem.stats().reserved_bytes
+    );
 
     // p := arena.New[Person](mem)  -- a zero value, then fields set
     let p: &mut Person = mem.alloc_default();
@@ -57,7 +60,10 @@ fn main() {
     let squares = mem.alloc_slice_fill_with(5, |i| (i * i) as u64);
     println!("alloc_fmt:        {id}");
     println!("string:           {greeting}");
-    println!("hash_map:         Alice is {}, Bob is {}", ages["Alice"], ages["Bob"]);
+    println!(
+        "hash_map:         Alice is {}, Bob is {}",
+        ages["Alice"], ages["Bob"]
+    );
     println!("slice_fill_with:  {squares:?}");
 
     // A value that owns heap memory goes through alloc_droppable: its Drop runs at reset/free.

@@ -101,7 +101,10 @@ fn main() {
         });
         carol.clone_in(&long_lived)
     }; // short_lived is freed here; `kept` lives in long_lived
-    println!("arena -> arena:  {} ({}) survives its first arena", kept.name, kept.age);
+    println!(
+        "arena -> arena:  {} ({}) survives its first arena",
+        kept.name, kept.age
+    );
 
     // Enums and hand-written types too.
     let readings: Vec<ReadingOwned> = arena_scope!(|mem| {

@@ -113,7 +113,11 @@ impl Request<'_> {
             params: self.params.len(),
             status: self.status,
             bytes: self.bytes,
-            user: self.params.get("user").and_then(|u| u.parse().ok()).unwrap_or(0),
+            user: self
+                .params
+                .get("user")
+                .and_then(|u| u.parse().ok())
+                .unwrap_or(0),
         }
     }
 }
@@ -166,7 +170,11 @@ fn run(lines: &[String], handle: impl Fn(&str) -> Summary) -> (Summary, Duration
     for line in lines {
         total.add(std::hint::black_box(handle(std::hint::black_box(line))));
     }
-    (total, started.elapsed(), ALLOCATIONS.load(Ordering::Relaxed) - before)
+    (
+        total,
+        started.elapsed(),
+        ALLOCATIONS.load(Ordering::Relaxed) - before,
+    )
 }
 
 fn main() {
@@ -191,7 +199,10 @@ fn main() {
 
     let (arena_total, arena_time, arena_allocs) = run(&lines, handle_in_scope);
     let (heap_total, heap_time, heap_allocs) = run(&lines, handle_on_heap);
-    assert_eq!(arena_total, heap_total, "both versions compute the same summary");
+    assert_eq!(
+        arena_total, heap_total,
+        "both versions compute the same summary"
+    );
 
     let per = |time: Duration| time.as_nanos() as f64 / requests as f64;
     println!("{requests} requests: tokenize, lowercase the path, map the query, return a summary");

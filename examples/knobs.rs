@@ -61,7 +61,12 @@ fn main() {
     println!();
 
     println!("ARENA_RETAIN=<percent|off> (GOGC=50)");
-    for retain in [Retain::Percent(100), Retain::Percent(50), Retain::Percent(0), Retain::Off] {
+    for retain in [
+        Retain::Percent(100),
+        Retain::Percent(50),
+        Retain::Percent(0),
+        Retain::Off,
+    ] {
         config::set_retain(retain);
         // A fresh thread has a fresh pool, so each setting starts from nothing.
         let kept = std::thread::spawn(|| {

@@ -6,6 +6,7 @@
 //! ```sh
 //! cargo run --release --example log_summary -- examples/data/sample.log
 //! cargo run --release --example log_summary            # generates a 200000-line sample
+//! cargo run --release --example log_summary -- --sample 1000
 //! ```
 //!
 //! The format, one event per line:
@@ -50,13 +51,20 @@ impl Event<'_> {
 
 impl EventOwned {
     fn field(&self, key: &str) -> Option<&str> {
-        self.fields.iter().find(|f| f.key == key).map(|f| f.value.as_str())
+        self.fields
+            .iter()
+            .find(|f| f.key == key)
+            .map(|f| f.value.as_str())
     }
 }
 
 impl std::fmt::Display for EventOwned {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {} {}: {}", self.at, self.level, self.component, self.message)?;
+        write!(
+            f,
+            "{} {} {}: {}",
+            self.at, self.level, self.component, self.message
+        )?;
         for field in &self.fields {
             write!(f, " {}={}", field.key, field.value)?;
         }
@@ -235,9 +243,17 @@ fn summarise(name: &str, input: impl Read) -> std::io::Result<()> {
 }
 
 fn main() -> std::io::Result<()> {
-    match std::env::args_os().nth(1) {
+    let args: Vec<_> = std::env::args_os().skip(1).collect();
+    match args.first() {
+        Some(flag) if flag == "--sample" => {
+            let lines = args
+                .get(1)
+                .and_then(|n| n.to_str()?.parse().ok())
+                .expect("usage: log_summary [FILE | --sample LINES]");
+            summarise("generated sample", sample(lines).as_bytes())
+        }
         Some(path) => {
-            let file = std::fs::File::open(&path).map_err(|err| {
+            let file = std::fs::File::open(path).map_err(|err| {
                 std::io::Error::new(err.kind(), format!("{}: {err}", path.to_string_lossy()))
             })?;
             summarise(&path.to_string_lossy(), file)

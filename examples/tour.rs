@@ -55,7 +55,12 @@ fn child(what: &str, env: &[(&str, &str)]) -> String {
     let exe = std::env::current_exe().expect("the tour knows where it is");
     let mut command = Command::new(exe);
     command.args(["--child", what]);
-    for var in ["ARENA_DEBUG", "ARENA_MEMLIMIT", "ARENA_RETAIN", "ARENA_BALLAST"] {
+    for var in [
+        "ARENA_DEBUG",
+        "ARENA_MEMLIMIT",
+        "ARENA_RETAIN",
+        "ARENA_BALLAST",
+    ] {
         command.env_remove(var);
     }
     command.envs(env.iter().copied());
@@ -104,7 +109,11 @@ fn main() {
     println!("=====================================================");
 
     // ------------------------------------------------------------------------------------------
-    section(1, "Memory ballast", "ballast := make([]byte, 10<<30)   // fewer GC cycles");
+    section(
+        1,
+        "Memory ballast",
+        "ballast := make([]byte, 10<<30)   // fewer GC cycles",
+    );
     rust("let mem = Arena::with_capacity(8 << 20);   // or ARENA_BALLAST=8MiB for pooled scopes");
     let fill = |mem: &Arena| {
         for i in 0..MIB as u64 {
@@ -119,7 +128,11 @@ fn main() {
     ));
 
     // ------------------------------------------------------------------------------------------
-    section(2, "Importing the arena package", "import \"arena\"   // GOEXPERIMENT=arenas");
+    section(
+        2,
+        "Importing the arena package",
+        "import \"arena\"   // GOEXPERIMENT=arenas",
+    );
     rust("use arena::{Arena, ArenaVec, CloneOut, arena_alloc, arena_scope};   // arena = \"0.1\" in Cargo.toml");
     result("stable Rust, no experiment flag; bumpalo underneath");
 
@@ -134,7 +147,11 @@ fn main() {
     ));
 
     // ------------------------------------------------------------------------------------------
-    section(4, "Allocating a struct in the arena", "p := arena.New[Person](mem)");
+    section(
+        4,
+        "Allocating a struct in the arena",
+        "p := arena.New[Person](mem)",
+    );
     rust(
         "let p: &mut Person = mem.alloc_default();     // a zero value, as in Go\n\
          let q = mem.alloc(Person { name: mem.alloc_str(\"Alice\"), age: 30, tags });",
@@ -148,7 +165,11 @@ fn main() {
     result(&format!("p = {p:?}\nq = {q:?}"));
 
     // ------------------------------------------------------------------------------------------
-    section(5, "A slice with a given capacity", "slice := arena.MakeSlice[string](mem, 100, 100)");
+    section(
+        5,
+        "A slice with a given capacity",
+        "slice := arena.MakeSlice[string](mem, 100, 100)",
+    );
     rust("let mut slice: ArenaVec<&str> = mem.make_slice(100, 100);");
     let mut slice: ArenaVec<'_, &str> = mem.make_slice(100, 100);
     slice[0] = q.name;
@@ -161,7 +182,11 @@ fn main() {
     ));
 
     // ------------------------------------------------------------------------------------------
-    section(6, "Cloning from the arena to the heap", "p2 := arena.Clone(p1)   // a shallow copy");
+    section(
+        6,
+        "Cloning from the arena to the heap",
+        "p2 := arena.Clone(p1)   // a shallow copy",
+    );
     rust("#[arena_alloc] struct Person<'a> { .. }   // generates PersonOwned\nlet p2: PersonOwned = p1.clone_out();     // a deep copy: String, Vec<String>");
     let p2: PersonOwned = q.clone_out();
     result(&format!("{p2:?}"));
@@ -203,7 +228,12 @@ fn main() {
     section(10, "GOGC: how much to keep between cycles", "GOGC=50 ./app");
     rust("ARENA_RETAIN=50 ./app                // or config::set_retain(Retain::Percent(50))");
     let mut kept = String::new();
-    for retain in [Retain::Percent(100), Retain::Percent(50), Retain::Percent(0), Retain::Off] {
+    for retain in [
+        Retain::Percent(100),
+        Retain::Percent(50),
+        Retain::Percent(0),
+        Retain::Off,
+    ] {
         config::set_retain(retain);
         let bytes = std::thread::spawn(|| {
             arena::scope(|mem| mem.alloc_slice_fill_with(MIB, |i| i as u8).len());
@@ -271,7 +301,13 @@ fn main() {
 /// The request of section 12: split a line into words, count them in a map, keep a summary.
 fn hot_loop(requests: usize) -> (Duration, Duration) {
     let lines: Vec<String> = (0..64)
-        .map(|i| format!("GET /users/{i}/orders?page={} user=u{} lang=en status=200", i % 5, i % 7))
+        .map(|i| {
+            format!(
+                "GET /users/{i}/orders?page={} user=u{} lang=en status=200",
+                i % 5,
+                i % 7
+            )
+        })
         .collect();
 
     let started = Instant::now();
