@@ -13,12 +13,31 @@ use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Samp
 mod common;
 use common::*;
 
+type Run<A, R> = fn(A) -> R;
+
 fn quick() -> bool {
     std::env::var_os("ARENA_BENCH_QUICK").is_some_and(|v| v != "0")
 }
 
+/// binary-trees depths: `ARENA_BENCH_DEPTHS=18,20` (what `scripts/bench-table` runs); 18 alone by
+/// default, to keep a plain `cargo bench` short (depth 20 takes about six minutes more here).
+fn depths() -> Vec<u32> {
+    std::env::var("ARENA_BENCH_DEPTHS")
+        .unwrap_or_else(|_| "18".into())
+        .split(',')
+        .map(|d| {
+            d.trim()
+                .parse()
+                .expect("ARENA_BENCH_DEPTHS: comma-separated depths")
+        })
+        .collect()
+}
+
 /// A group for long-running workloads: flat sampling (one call per sample when it is long).
-fn group<'c>(c: &'c mut Criterion, name: &str) -> BenchmarkGroup<'c, criterion::measurement::WallTime> {
+fn group<'c>(
+    c: &'c mut Criterion,
+    name: &str,
+) -> BenchmarkGroup<'c, criterion::measurement::WallTime> {
     let mut g = c.benchmark_group(name);
     g.sampling_mode(SamplingMode::Flat);
     g.sample_size(10);
@@ -28,11 +47,10 @@ fn group<'c>(c: &'c mut Criterion, name: &str) -> BenchmarkGroup<'c, criterion::
 }
 
 fn binary_trees(c: &mut Criterion) {
-    let depths: &[u32] = if quick() { &[18] } else { &[18, 20] };
-    for &depth in depths {
+    for depth in depths() {
         let expected = bt_arena_reset(depth);
         let mut g = group(c, &format!("binary_trees_d{depth}"));
-        let peers: [(&str, fn(u32) -> u64); 6] = [
+        let peers: [(&str, Run<u32, u64>); 6] = [
             ("arena", bt_arena_scope),
             ("arena_reset", bt_arena_reset),
             ("system", bt_system),
@@ -41,7 +59,9 @@ fn binary_trees(c: &mut Criterion) {
             ("typed_arena", bt_typed_arena),
         ];
         for (name, run) in peers {
-            g.bench_function(name, |b| b.iter(|| assert_eq!(run(black_box(depth)), expected)));
+            g.bench_function(name, |b| {
+                b.iter(|| assert_eq!(run(black_box(depth)), expected))
+            });
         }
         g.finish();
     }
@@ -50,7 +70,7 @@ fn binary_trees(c: &mut Criterion) {
 fn request_loop(c: &mut Criterion) {
     let expected = req_arena_reset(REQUESTS);
     let mut g = group(c, "request_loop");
-    let peers: [(&str, fn(u64) -> u64); 6] = [
+    let peers: [(&str, Run<u64, u64>); 6] = [
         ("arena", req_arena_scope),
         ("arena_reset", req_arena_reset),
         ("system", req_system),
@@ -59,7 +79,9 @@ fn request_loop(c: &mut Criterion) {
         ("typed_arena", req_typed_arena),
     ];
     for (name, run) in peers {
-        g.bench_function(name, |b| b.iter(|| assert_eq!(run(black_box(REQUESTS)), expected)));
+        g.bench_function(name, |b| {
+            b.iter(|| assert_eq!(run(black_box(REQUESTS)), expected))
+        });
     }
     g.finish();
 }
@@ -68,38 +90,56 @@ fn raw_alloc(c: &mut Criterion) {
     let n = RAW_N;
     let expected = raw_expected(n);
     let mut g = group(c, "raw_alloc_cold");
-    g.bench_function("arena", |b| b.iter(|| assert_eq!(raw_arena_cold(black_box(n)), expected)));
+    g.bench_function("arena", |b| {
+        b.iter(|| assert_eq!(raw_arena_cold(black_box(n)), expected))
+    });
     g.bench_function("system", |b| {
         b.iter(|| {
             let mut boxes = Vec::with_capacity(n as usize);
             assert_eq!(raw_system(&mut boxes, black_box(n)), expected)
         })
     });
-    g.bench_function("bumpalo", |b| b.iter(|| assert_eq!(raw_bumpalo_cold(black_box(n)), expected)));
-    g.bench_function("bump_scope", |b| b.iter(|| assert_eq!(raw_bump_scope_cold(black_box(n)), expected)));
-    g.bench_function("typed_arena", |b| b.iter(|| assert_eq!(raw_typed_arena_cold(black_box(n)), expected)));
+    g.bench_function("bumpalo", |b| {
+        b.iter(|| assert_eq!(raw_bumpalo_cold(black_box(n)), expected))
+    });
+    g.bench_function("bump_scope", |b| {
+        b.iter(|| assert_eq!(raw_bump_scope_cold(black_box(n)), expected))
+    });
+    g.bench_function("typed_arena", |b| {
+        b.iter(|| assert_eq!(raw_typed_arena_cold(black_box(n)), expected))
+    });
     g.finish();
 
     let mut g = group(c, "raw_alloc_warm");
     let mut mem = arena::Arena::new();
-    g.bench_function("arena_reset", |b| b.iter(|| assert_eq!(raw_arena_warm(&mut mem, black_box(n)), expected)));
+    g.bench_function("arena_reset", |b| {
+        b.iter(|| assert_eq!(raw_arena_warm(&mut mem, black_box(n)), expected))
+    });
     drop(mem);
-    g.bench_function("arena", |b| b.iter(|| assert_eq!(raw_arena_scope_warm(black_box(n)), expected)));
+    g.bench_function("arena", |b| {
+        b.iter(|| assert_eq!(raw_arena_scope_warm(black_box(n)), expected))
+    });
     let mut boxes = Vec::with_capacity(n as usize);
-    g.bench_function("system", |b| b.iter(|| assert_eq!(raw_system(&mut boxes, black_box(n)), expected)));
+    g.bench_function("system", |b| {
+        b.iter(|| assert_eq!(raw_system(&mut boxes, black_box(n)), expected))
+    });
     drop(boxes);
     let mut bump = bumpalo::Bump::new();
-    g.bench_function("bumpalo", |b| b.iter(|| assert_eq!(raw_bumpalo_warm(&mut bump, black_box(n)), expected)));
+    g.bench_function("bumpalo", |b| {
+        b.iter(|| assert_eq!(raw_bumpalo_warm(&mut bump, black_box(n)), expected))
+    });
     drop(bump);
     let mut bump: bump_scope::Bump = bump_scope::Bump::new();
-    g.bench_function("bump_scope", |b| b.iter(|| assert_eq!(raw_bump_scope_warm(&mut bump, black_box(n)), expected)));
+    g.bench_function("bump_scope", |b| {
+        b.iter(|| assert_eq!(raw_bump_scope_warm(&mut bump, black_box(n)), expected))
+    });
     g.finish();
 }
 
 fn destructors(c: &mut Criterion) {
     let n = DROP_N;
     let mut g = group(c, "destructors");
-    let peers: [(&str, fn(usize) -> usize); 6] = [
+    let peers: [(&str, Run<usize, usize>); 6] = [
         ("arena", drop_arena_scope),
         ("arena_reset", drop_arena),
         ("system", drop_system),
@@ -119,17 +159,34 @@ fn scope_overhead(c: &mut Criterion) {
     g.warm_up_time(Duration::from_millis(300));
     g.measurement_time(Duration::from_secs(1));
     g.bench_function("arena", |b| b.iter(|| scope_arena(black_box(7))));
-    g.bench_function("arena_empty", |b| b.iter(|| scope_arena_empty(black_box(7))));
+    g.bench_function("arena_empty", |b| {
+        b.iter(|| scope_arena_empty(black_box(7)))
+    });
     let mut mem = arena::Arena::new();
-    g.bench_function("arena_reset", |b| b.iter(|| scope_arena_reset(&mut mem, black_box(7))));
+    g.bench_function("arena_reset", |b| {
+        b.iter(|| scope_arena_reset(&mut mem, black_box(7)))
+    });
     g.bench_function("system", |b| b.iter(|| scope_system(black_box(7))));
     let mut bump = bumpalo::Bump::new();
-    g.bench_function("bumpalo", |b| b.iter(|| scope_bumpalo(&mut bump, black_box(7))));
+    g.bench_function("bumpalo", |b| {
+        b.iter(|| scope_bumpalo(&mut bump, black_box(7)))
+    });
     let mut bump: bump_scope::Bump = bump_scope::Bump::new();
-    g.bench_function("bump_scope", |b| b.iter(|| scope_bump_scope(&mut bump, black_box(7))));
-    g.bench_function("typed_arena", |b| b.iter(|| scope_typed_arena(black_box(7))));
+    g.bench_function("bump_scope", |b| {
+        b.iter(|| scope_bump_scope(&mut bump, black_box(7)))
+    });
+    g.bench_function("typed_arena", |b| {
+        b.iter(|| scope_typed_arena(black_box(7)))
+    });
     g.finish();
 }
 
-criterion_group!(benches, binary_trees, request_loop, raw_alloc, destructors, scope_overhead);
+criterion_group!(
+    benches,
+    binary_trees,
+    request_loop,
+    raw_alloc,
+    destructors,
+    scope_overhead
+);
 criterion_main!(benches);

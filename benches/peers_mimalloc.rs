@@ -16,7 +16,24 @@ fn quick() -> bool {
     std::env::var_os("ARENA_BENCH_QUICK").is_some_and(|v| v != "0")
 }
 
-fn group<'c>(c: &'c mut Criterion, name: &str) -> BenchmarkGroup<'c, criterion::measurement::WallTime> {
+/// binary-trees depths: `ARENA_BENCH_DEPTHS=18,20` (what `scripts/bench-table` runs); 18 alone by
+/// default, to keep a plain `cargo bench` short (depth 20 takes about six minutes more here).
+fn depths() -> Vec<u32> {
+    std::env::var("ARENA_BENCH_DEPTHS")
+        .unwrap_or_else(|_| "18".into())
+        .split(',')
+        .map(|d| {
+            d.trim()
+                .parse()
+                .expect("ARENA_BENCH_DEPTHS: comma-separated depths")
+        })
+        .collect()
+}
+
+fn group<'c>(
+    c: &'c mut Criterion,
+    name: &str,
+) -> BenchmarkGroup<'c, criterion::measurement::WallTime> {
     let mut g = c.benchmark_group(name);
     g.sampling_mode(SamplingMode::Flat);
     g.sample_size(10);
@@ -26,17 +43,20 @@ fn group<'c>(c: &'c mut Criterion, name: &str) -> BenchmarkGroup<'c, criterion::
 }
 
 fn all(c: &mut Criterion) {
-    let depths: &[u32] = if quick() { &[18] } else { &[18, 20] };
-    for &depth in depths {
+    for depth in depths() {
         let expected = bt_arena_reset(depth);
         let mut g = group(c, &format!("binary_trees_d{depth}"));
-        g.bench_function("mimalloc", |b| b.iter(|| assert_eq!(bt_system(black_box(depth)), expected)));
+        g.bench_function("mimalloc", |b| {
+            b.iter(|| assert_eq!(bt_system(black_box(depth)), expected))
+        });
         g.finish();
     }
 
     let expected = req_arena_reset(REQUESTS);
     let mut g = group(c, "request_loop");
-    g.bench_function("mimalloc", |b| b.iter(|| assert_eq!(req_system(black_box(REQUESTS)), expected)));
+    g.bench_function("mimalloc", |b| {
+        b.iter(|| assert_eq!(req_system(black_box(REQUESTS)), expected))
+    });
     g.finish();
 
     let n = RAW_N;
@@ -51,11 +71,15 @@ fn all(c: &mut Criterion) {
     g.finish();
     let mut g = group(c, "raw_alloc_warm");
     let mut boxes = Vec::with_capacity(n as usize);
-    g.bench_function("mimalloc", |b| b.iter(|| assert_eq!(raw_system(&mut boxes, black_box(n)), expected)));
+    g.bench_function("mimalloc", |b| {
+        b.iter(|| assert_eq!(raw_system(&mut boxes, black_box(n)), expected))
+    });
     g.finish();
 
     let mut g = group(c, "destructors");
-    g.bench_function("mimalloc", |b| b.iter(|| assert_eq!(drop_system(black_box(DROP_N)), DROP_N)));
+    g.bench_function("mimalloc", |b| {
+        b.iter(|| assert_eq!(drop_system(black_box(DROP_N)), DROP_N))
+    });
     g.finish();
 
     let mut g = c.benchmark_group("scope_overhead");

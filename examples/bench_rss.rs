@@ -30,7 +30,11 @@ fn memory() -> (u64, u64) {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     // Fields after the `(comm)`: state is field 3, minflt field 10.
     let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let minflt = after.split_whitespace().nth(7).and_then(|v| v.parse().ok()).unwrap_or(0);
+    let minflt = after
+        .split_whitespace()
+        .nth(7)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     (hwm, minflt)
 }
 

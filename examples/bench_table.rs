@@ -38,7 +38,8 @@ fn criterion_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("CRITERION_HOME") {
         return dir.into();
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
     target.join("criterion")
 }
 
@@ -54,9 +55,13 @@ fn median_ns(path: &Path) -> Option<f64> {
 /// `group -> function -> median ns`, for every benchmark criterion has results of.
 fn load(dir: &Path) -> BTreeMap<String, BTreeMap<String, f64>> {
     let mut all: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
-    let Ok(groups) = fs::read_dir(dir) else { return all };
+    let Ok(groups) = fs::read_dir(dir) else {
+        return all;
+    };
     for group in groups.flatten() {
-        let Ok(functions) = fs::read_dir(group.path()) else { continue };
+        let Ok(functions) = fs::read_dir(group.path()) else {
+            continue;
+        };
         for function in functions.flatten() {
             if let Some(ns) = median_ns(&function.path().join("new").join("estimates.json")) {
                 all.entry(group.file_name().to_string_lossy().into_owned())
@@ -91,7 +96,10 @@ fn main() {
     let dir = criterion_dir();
     let mut all = load(&dir);
     if all.is_empty() {
-        eprintln!("no criterion results under {}; run scripts/bench-table (or cargo bench) first", dir.display());
+        eprintln!(
+            "no criterion results under {}; run scripts/bench-table (or cargo bench) first",
+            dir.display()
+        );
         std::process::exit(1);
     }
 
@@ -106,10 +114,17 @@ fn main() {
     rule += "---|---:|---:|---:|---:|";
     println!("{header}\n{rule}");
     for (id, title) in WORKLOADS {
-        let Some(results) = all.remove(*id) else { continue };
+        let Some(results) = all.remove(*id) else {
+            continue;
+        };
         let mut row = format!("| {title} |");
         for (function, _) in OURS.iter().chain(PEERS) {
-            row += &format!(" {} |", results.get(*function).map_or_else(|| "—".into(), |&ns| time(ns)));
+            row += &format!(
+                " {} |",
+                results
+                    .get(*function)
+                    .map_or_else(|| "—".into(), |&ns| time(ns))
+            );
         }
         let best = PEERS
             .iter()
@@ -135,7 +150,7 @@ fn main() {
             println!(
                 "| {title}: `{function}` | {} |{} | {} | {} | | |",
                 time(ns),
-                " |".repeat(OURS.len() + PEERS.len()),
+                " |".repeat(OURS.len() + PEERS.len() - 1),
                 ratio(Some(ns), best.map(|b| b.0)),
                 ratio(Some(ns), system),
             );

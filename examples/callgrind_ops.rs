@@ -10,6 +10,7 @@
 //! - `alloc_arena`, `alloc_bumpalo`, `alloc_bump_scope`: one `alloc::<u64>` on a warm allocator
 //!   with room for every allocation (no chunk growth inside the loop);
 //! - `scope_arena_empty`, `scope_arena`: `arena::scope` (empty / with one `alloc::<u64>`);
+//! - `scope_macro_empty`, `scope_macro`: the same through `arena_scope!`;
 //! - `reset_arena`: one `alloc::<u64>` then `Arena::reset`;
 //! - `scoped_bump_scope_empty`, `scoped_bump_scope`: bump-scope's `Bump::scoped` (empty / one alloc);
 //! - `reset_bumpalo_empty`, `reset_bumpalo`: bumpalo's `Bump::reset` (nothing / one alloc before it).
@@ -51,8 +52,9 @@ fn main() {
             });
         }
         "alloc_bump_scope" => {
-            let bump: bump_scope::Bump =
-                bump_scope::Bump::with_capacity(std::alloc::Layout::array::<u64>(room / 8).unwrap());
+            let bump: bump_scope::Bump = bump_scope::Bump::with_capacity(
+                std::alloc::Layout::array::<u64>(room / 8).unwrap(),
+            );
             run(n, |i| {
                 black_box(bump.alloc(i).into_mut());
             });
@@ -62,6 +64,12 @@ fn main() {
         }),
         "scope_arena" => run(n, |i| {
             black_box(arena::scope(|mem| *black_box(mem.alloc(i))));
+        }),
+        "scope_macro_empty" => run(n, |i| {
+            black_box(arena::arena_scope!(|mem| black_box((mem, i)).1));
+        }),
+        "scope_macro" => run(n, |i| {
+            black_box(arena::arena_scope!(|mem| *black_box(mem.alloc(i))));
         }),
         "reset_arena" => {
             let mut mem = arena::Arena::new();

@@ -11,7 +11,7 @@
 //! - `bumpalo`: one `Bump`, `reset` per unit;
 //! - `bump_scope`: one `bump_scope::Bump`, `scoped` per unit;
 //! - `typed_arena`: a `typed_arena::Arena` per unit (it has no reset).
-#![allow(dead_code)]
+#![allow(dead_code, clippy::type_complexity)]
 
 use std::cell::Cell;
 use std::fmt::Write as _;
@@ -19,10 +19,10 @@ use std::hint::black_box;
 
 use arena::{Arena, ArenaVec};
 
-/// A scope in the hot loop: what users write (`arena::scope` until `arena_scope!` lands).
+/// A scope in the hot loop: what users write, `arena_scope!`.
 macro_rules! in_scope {
     (|$mem:ident| $body:expr) => {
-        arena::scope(|$mem| $body)
+        arena::arena_scope!(|$mem| $body)
     };
 }
 
@@ -58,7 +58,11 @@ fn check(node: &Node<'_>) -> u32 {
 /// `max` kept while `2^(max - d + 4)` temporary trees of each depth `d = 4, 6, .. max` are built
 /// and checked. `temp(d)` builds and checks one temporary tree and frees it; `long(max, rest)`
 /// builds the long-lived tree, runs `rest` while it lives and returns its check.
-fn bt_driver(n: u32, mut temp: impl FnMut(u32) -> u32, long: impl FnOnce(u32, &mut dyn FnMut() -> u64) -> (u32, u64)) -> u64 {
+fn bt_driver(
+    n: u32,
+    mut temp: impl FnMut(u32) -> u32,
+    long: impl FnOnce(u32, &mut dyn FnMut() -> u64) -> (u32, u64),
+) -> u64 {
     let max = n.max(BT_MIN_DEPTH + 2);
     let stretch = u64::from(temp(max + 1));
     let (long_check, rest) = long(max, &mut || {
@@ -249,7 +253,10 @@ fn name_sum(name: &str) -> u64 {
 fn rec_sum(mut rec: Option<&Rec<'_>>) -> u64 {
     let mut sum = 0;
     while let Some(r) = rec {
-        sum = mix(sum, r.id + u64::from(r.a) + u64::from(r.b) + r.name.map_or(0, name_sum));
+        sum = mix(
+            sum,
+            r.id + u64::from(r.a) + u64::from(r.b) + r.name.map_or(0, name_sum),
+        );
         rec = r.next;
     }
     sum
@@ -272,7 +279,13 @@ fn request_in(mem: &Arena, i: u64) -> u64 {
     for k in 0..REQ_RECORDS {
         let name = (k % REQ_NAME_EVERY == 0).then(|| &*mem.alloc_fmt(format_args!("req-{i}-{k}")));
         let (id, a, b) = record(i, k);
-        head = Some(mem.alloc(Rec { id, a, b, name, next: head }));
+        head = Some(mem.alloc(Rec {
+            id,
+            a,
+            b,
+            name,
+            next: head,
+        }));
     }
     let mut v: ArenaVec<'_, u32> = mem.vec();
     for j in 0..REQ_PUSHES {
@@ -310,7 +323,13 @@ pub fn req_system(n: u64) -> u64 {
         for k in 0..REQ_RECORDS {
             let name = (k % REQ_NAME_EVERY == 0).then(|| format!("req-{i}-{k}"));
             let (id, a, b) = record(i, k);
-            head = Some(Box::new(BoxRec { id, a, b, name, next: head }));
+            head = Some(Box::new(BoxRec {
+                id,
+                a,
+                b,
+                name,
+                next: head,
+            }));
         }
         let mut v: Vec<u32> = Vec::new();
         for j in 0..REQ_PUSHES {
@@ -320,7 +339,10 @@ pub fn req_system(n: u64) -> u64 {
         let mut sum = 0;
         let mut rec = head.as_deref();
         while let Some(r) = rec {
-            sum = mix(sum, r.id + u64::from(r.a) + u64::from(r.b) + r.name.as_deref().map_or(0, name_sum));
+            sum = mix(
+                sum,
+                r.id + u64::from(r.a) + u64::from(r.b) + r.name.as_deref().map_or(0, name_sum),
+            );
             rec = r.next.as_deref();
         }
         total = total.wrapping_add(mix(sum, vsum));
@@ -344,7 +366,13 @@ pub fn req_bumpalo(n: u64) -> u64 {
                 let name = (k % REQ_NAME_EVERY == 0)
                     .then(|| bumpalo::format!(in bump, "req-{}-{}", i, k).into_bump_str());
                 let (id, a, b) = record(i, k);
-                head = Some(bump.alloc(Rec { id, a, b, name, next: head }));
+                head = Some(bump.alloc(Rec {
+                    id,
+                    a,
+                    b,
+                    name,
+                    next: head,
+                }));
             }
             let mut v = bumpalo::collections::Vec::new_in(bump);
             for j in 0..REQ_PUSHES {
@@ -368,9 +396,18 @@ pub fn req_bump_scope(n: u64) -> u64 {
             let mut head: Option<&Rec<'_>> = None;
             for k in 0..REQ_RECORDS {
                 let name = (k % REQ_NAME_EVERY == 0)
-                    .then(|| &*s.alloc_fmt(format_args!("req-{i}-{k}")).into_ref());
+                    .then(|| s.alloc_fmt(format_args!("req-{i}-{k}")).into_ref());
                 let (id, a, b) = record(i, k);
-                head = Some(s.alloc(Rec { id, a, b, name, next: head }).into_ref());
+                head = Some(
+                    s.alloc(Rec {
+                        id,
+                        a,
+                        b,
+                        name,
+                        next: head,
+                    })
+                    .into_ref(),
+                );
             }
             let mut v = bump_scope::BumpVec::new_in(s);
             for j in 0..REQ_PUSHES {
@@ -399,7 +436,13 @@ pub fn req_typed_arena(n: u64) -> u64 {
                 &*bytes.alloc_str(&buf)
             });
             let (id, a, b) = record(i, k);
-            head = Some(recs.alloc(Rec { id, a, b, name, next: head }));
+            head = Some(recs.alloc(Rec {
+                id,
+                a,
+                b,
+                name,
+                next: head,
+            }));
         }
         let mut v: Vec<u32> = Vec::new();
         for j in 0..REQ_PUSHES {
@@ -452,6 +495,7 @@ pub fn raw_arena_scope_warm(n: u64) -> u64 {
 }
 
 /// `Box<u64>` each, kept in a `Vec` (freed at once = dropping the `Vec`).
+#[allow(clippy::vec_box)] // one heap allocation per value is the point
 pub fn raw_system(boxes: &mut Vec<Box<u64>>, n: u64) -> u64 {
     let mut sum = 0u64;
     for i in 0..n {
