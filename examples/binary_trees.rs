@@ -10,7 +10,7 @@
 //! the benchmark's exact format (tab-separated), for a depth given on the command line
 //! (default 10).
 
-use arena::Arena;
+use arena::{arena_scope, Arena};
 
 /// A tree node: both children or none. `Copy`-free, `Drop`-free: arena memory only.
 struct Node<'a> {
@@ -46,7 +46,7 @@ fn main() {
     let max_depth = n.max(MIN_DEPTH + 2);
 
     let stretch_depth = max_depth + 1;
-    let check = arena::scope(|mem| bottom_up(mem, stretch_depth).check());
+    let check = arena_scope!(|mem| bottom_up(mem, stretch_depth).check());
     println!("stretch tree of depth {stretch_depth}\t check: {check}");
 
     let long_lived = Arena::new();
@@ -55,7 +55,7 @@ fn main() {
     for depth in (MIN_DEPTH..=max_depth).step_by(2) {
         let iterations = 1u32 << (max_depth - depth + MIN_DEPTH);
         let check: u32 = (0..iterations)
-            .map(|_| arena::scope(|mem| bottom_up(mem, depth).check()))
+            .map(|_| arena_scope!(|mem| bottom_up(mem, depth).check()))
             .sum();
         println!("{iterations}\t trees of depth {depth}\t check: {check}");
     }

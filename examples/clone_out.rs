@@ -6,8 +6,7 @@
 //! cargo run --example clone_out
 //! ```
 
-use arena::{Arena, ArenaVec, CloneIn, CloneOut};
-use arena_macros::{arena_alloc, arena_scope};
+use arena::{arena_alloc, arena_scope, Arena, ArenaVec, CloneIn, CloneOut};
 
 /// A person in an arena: every reference borrows the arena `'a`.
 #[arena_alloc]

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use arena::{Arena, ArenaHashMap, ArenaString, ArenaVec};
+use arena::{arena_scope, Arena, ArenaHashMap, ArenaString, ArenaVec};
 
 /// The system allocator, counting calls, so the example can show that a warm arena loop never
 /// reaches it.
@@ -155,7 +155,7 @@ fn handle_on_heap(line: &str) -> Summary {
 }
 
 fn handle_in_scope(line: &str) -> Summary {
-    arena::scope(|mem| parse_in(mem, line).summary())
+    arena_scope!(label = "request", |mem| parse_in(mem, line).summary())
 }
 
 /// Runs `handle` over every line; returns the total, the time, and global allocations made.

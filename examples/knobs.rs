@@ -11,6 +11,7 @@
 
 use std::io::Write as _;
 
+use arena::arena_scope;
 use arena::config::{self, Retain};
 
 const KIB: usize = 1 << 10;
@@ -49,7 +50,7 @@ fn main() {
     println!("ARENA_DEBUG=arenatrace=1   (GODEBUG=gctrace=1)");
     config::set_trace(true);
     std::io::stdout().flush().ok();
-    let words = arena::scope(|mem| {
+    let words = arena_scope!(label = "knobs-demo", |mem| {
         let mut words = mem.vec();
         for word in "one trace line per scope end, on stderr".split(' ') {
             words.push(mem.alloc_str(word));

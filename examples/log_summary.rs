@@ -20,8 +20,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 use std::time::Instant;
 
-use arena::{Arena, CloneOut};
-use arena_macros::arena_alloc;
+use arena::{arena_alloc, arena_scope, Arena, CloneOut};
 
 /// One `key=value` field of a line (a quoted value keeps its spaces, without the quotes).
 #[arena_alloc]
@@ -137,7 +136,7 @@ impl Summary {
     fn add_line(&mut self, line: &str) {
         self.lines += 1;
         // Everything parsed from the line lives in this scope's arena and is freed at its end.
-        arena::scope(|mem| {
+        arena_scope!(|mem| {
             let Some(event) = parse(mem, line) else {
                 self.malformed += 1;
                 return;

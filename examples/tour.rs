@@ -12,8 +12,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use arena::config::{self, Retain};
-use arena::{Arena, ArenaVec, CloneOut};
-use arena_macros::{arena_alloc, arena_scope};
+use arena::{arena_alloc, arena_scope, Arena, ArenaVec, CloneOut};
 
 /// Go: `type Person struct { Name string; Age int; Tags []string }`.
 #[arena_alloc]
