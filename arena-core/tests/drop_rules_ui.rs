@@ -7,7 +7,7 @@
 
 #[test]
 #[cfg_attr(miri, ignore = "trybuild runs the compiler")]
-fn values_that_need_drop_are_rejected_at_compile_time() {
+fn ui_values_that_need_drop_are_rejected_at_compile_time() {
     let cases = trybuild::TestCases::new();
     cases.pass("tests/ui/drop_rules/pass_droppable_and_plain.rs");
     cases.compile_fail("tests/ui/drop_rules/alloc_string.rs");
