@@ -15,6 +15,7 @@
 //!
 //! - `reset-write`: keep a raw pointer to an `alloc`ed value across `Arena::reset`, write through it;
 //! - `scope-write`: smuggle a raw pointer out of `arena_core::scope`, write after the scope ended;
+//! - `kept-scope-write`: the same in a scope that used 1 KiB, whose chunk the pool keeps;
 //! - `free-write`: the Go chapter's example: keep a pointer, `free` the arena, write;
 //! - `clean`: the same three programs without the bad writes.
 
@@ -50,13 +51,18 @@ fn reset_write(clean: bool) {
     assert_eq!(again.num, 2);
 }
 
-/// A raw pointer out of a pooled scope, used after the scope ended.
-fn scope_write(clean: bool) {
-    // Warm the pooled arena so the scope ends the steady way (rewind, no new chunk).
+/// A raw pointer out of a pooled scope, used after the scope ended. The scope also takes
+/// `extra` bytes (a scope that used more keeps its chunk at the end instead of freeing it).
+fn scope_write(clean: bool, extra: usize) {
+    // Warm the pooled arena so the scope ends the steady way.
     for _ in 0..3 {
-        scope(|mem| mem.alloc_default::<T>().num = 7);
+        scope(|mem| {
+            mem.alloc_slice_fill_default::<u8>(extra);
+            mem.alloc_default::<T>().num = 7
+        });
     }
     let o: *mut T = scope(|mem| {
+        mem.alloc_slice_fill_default::<u8>(extra);
         let o = mem.alloc_default::<T>();
         o.num = 1;
         o as *mut T
@@ -74,19 +80,33 @@ fn free_write(clean: bool) {
     write_num(o, clean);
 }
 
+/// The fast path of `Arena::alloc`, out of line under a fixed name so `.ci/asan-probe` can
+/// disassemble it in a build without the feature: no sanitizer call may be left in it.
+#[no_mangle]
+#[inline(never)]
+fn asan_probe_hot_alloc(mem: &Arena, value: u64) -> &mut u64 {
+    mem.alloc(value)
+}
+
 fn main() -> ExitCode {
     let mode = std::env::args().nth(1).unwrap_or_default();
     match mode.as_str() {
         "reset-write" => reset_write(false),
-        "scope-write" => scope_write(false),
+        "scope-write" => scope_write(false, 0),
+        "kept-scope-write" => scope_write(false, 1024),
         "free-write" => free_write(false),
         "clean" => {
+            let mem = Arena::new();
+            assert_eq!(*asan_probe_hot_alloc(&mem, 5), 5);
             reset_write(true);
-            scope_write(true);
+            scope_write(true, 0);
+            scope_write(true, 1024);
             free_write(true);
         }
         _ => {
-            eprintln!("usage: asan_probe reset-write|scope-write|free-write|clean");
+            eprintln!(
+                "usage: asan_probe reset-write|scope-write|kept-scope-write|free-write|clean"
+            );
             return ExitCode::from(2);
         }
     }
