@@ -11,6 +11,11 @@ use std::panic;
 
 use bumpalo::Bump;
 
+/// The bump allocator underneath. A minimum alignment of 8 keeps the bump pointer aligned for
+/// the common word-sized values, so their fast path needs no alignment arithmetic (sizes are
+/// rounded up to 8 bytes).
+pub(crate) type Engine = Bump<8>;
+
 use crate::asan;
 use crate::budget;
 use crate::builder::ArenaBuilder;
@@ -119,7 +124,7 @@ use crate::vec::ArenaVec;
 /// assert_eq!(owned.as_str(), in_arena);
 /// ```
 pub struct Arena {
-    bump: Bump,
+    bump: Engine,
     drops: DropList,
     allocations: Cell<usize>,
     /// Size of the newest chunk, to tell a one-chunk arena from a many-chunk one and to size the
@@ -152,6 +157,9 @@ impl<T> AssertNoDrop<T> {
     );
 }
 
+/// The smallest request a new chunk is sized for (bumpalo's own minimum chunk is about this).
+const MIN_CHUNK_REQUEST: usize = 512;
+
 /// The largest chunk bumpalo may build for `bytes` of usable space (it rounds small chunks up to
 /// a power of two and large ones to a page, net of its footer): an upper bound to reserve first.
 fn chunk_bound(bytes: usize) -> Option<usize> {
@@ -175,7 +183,7 @@ impl Arena {
     /// ```
     pub fn new() -> Self {
         Arena {
-            bump: Bump::new(),
+            bump: Engine::with_min_align(),
             drops: DropList::default(),
             allocations: Cell::new(0),
             newest_chunk_bytes: Cell::new(0),
@@ -246,7 +254,7 @@ impl Arena {
 
     /// The bump allocator underneath, for the `Allocator` impl.
     #[inline]
-    pub(crate) fn bump(&self) -> &Bump {
+    pub(crate) fn bump(&self) -> &Engine {
         &self.bump
     }
 
@@ -350,7 +358,7 @@ impl Arena {
     pub(crate) fn grow_then<R>(
         &self,
         request: Layout,
-        attempt: impl FnOnce(&Bump) -> Option<R>,
+        attempt: impl FnOnce(&Engine) -> Option<R>,
     ) -> Result<R, AllocError> {
         let error = |kind| Err(self.alloc_error(kind, request.size()));
         if let Err(err) = crate::config::ensure_loaded() {
@@ -365,11 +373,11 @@ impl Arena {
         else {
             return error(AllocErrorKind::CapacityOverflow);
         };
-        let Some(smallest) = chunk_bound(needed.max(512)) else {
+        let Some(smallest) = chunk_bound(needed.max(MIN_CHUNK_REQUEST)) else {
             return error(AllocErrorKind::CapacityOverflow);
         };
         let doubled = self.newest_chunk_bytes.get().saturating_mul(2);
-        let preferred = chunk_bound(needed.max(doubled).max(512)).unwrap_or(smallest);
+        let preferred = chunk_bound(needed.max(doubled).max(MIN_CHUNK_REQUEST)).unwrap_or(smallest);
         let reserved = self.bump.allocated_bytes();
         let headroom = match self.limit {
             Some(limit) => limit.saturating_sub(reserved),
@@ -983,7 +991,8 @@ impl Arena {
         if let Some(literal) = args.as_str() {
             return self.try_alloc_str(literal);
         }
-        let mut out = ArenaString::new_in(self);
+        // Room for a typical short formatted string, so most need no growth at all.
+        let mut out = ArenaString::try_with_capacity_in(32, self)?;
         out.try_write_fmt(args)?;
         Ok(out.into_bump_str_mut())
     }
@@ -1301,6 +1310,32 @@ impl Arena {
         }
     }
 
+    /// The steady end of a pooled scope with `ARENA_RETAIN=100`: when no destructor is pending and
+    /// the one chunk is exactly what the retention policy would keep for this round (at least
+    /// `floor` bytes, and not larger than a chunk sized for what was used), rewinds the bump
+    /// pointer and returns `true`. Otherwise does nothing and returns `false`.
+    #[inline(always)]
+    pub(crate) fn rewind_if_steady(&mut self, floor: usize) -> bool {
+        let reserved = self.bump.allocated_bytes();
+        let used = reserved - self.bump.chunk_capacity();
+        if self.drops.pending() != 0 || reserved != self.newest_chunk_bytes.get() {
+            return false;
+        }
+        if used == 0 && reserved >= floor {
+            self.allocations.set(0);
+            return true;
+        }
+        let keep = used.max(floor);
+        let right_size = reserved >= keep
+            && chunk_bound(keep.max(MIN_CHUNK_REQUEST)).is_some_and(|bound| reserved <= bound);
+        if right_size {
+            self.poison_used();
+            self.bump.reset();
+            self.allocations.set(0);
+        }
+        right_size
+    }
+
     /// Runs the pending destructors and resets the memory, keeping one chunk of at least
     /// `keep_bytes` (none for 0). Hands back what the destructors did instead of resuming a
     /// panic, so callers decide (a scope that is already unwinding must not panic again).
@@ -1308,26 +1343,40 @@ impl Arena {
         let run = self.drops.run_all();
         self.allocations.set(0);
         let reserved = self.bump.allocated_bytes();
-        let one_chunk = reserved == self.newest_chunk_bytes.get();
-        let chunk_is_what_we_keep =
-            keep_bytes > 0 && chunk_bound(keep_bytes).is_some_and(|bound| reserved <= bound);
-        if reserved == 0 || (one_chunk && chunk_is_what_we_keep) {
-            // The common, steady case: rewind the bump pointer, nothing else.
-            self.poison_used();
-            self.bump.reset();
-            self.bump
-                .set_allocation_limit(Some(self.bump.allocated_bytes()));
-        } else {
-            // Best effort: if the limits no longer allow it, the arena simply starts empty.
-            let _ = self.reserve_fresh(keep_bytes);
+        if reserved == 0 {
+            return run;
+        }
+        // Rewind: bumpalo keeps the newest (largest) chunk and frees the older ones.
+        self.poison_used();
+        self.bump.reset();
+        let kept = self.bump.allocated_bytes();
+        self.bump.set_allocation_limit(Some(kept));
+        self.newest_chunk_bytes.set(kept);
+        budget::release(reserved - kept);
+        // The steady case ends here: one chunk, the size we want to keep.
+        let too_small = kept < keep_bytes;
+        let too_big = keep_bytes == 0
+            || chunk_bound(keep_bytes.max(MIN_CHUNK_REQUEST)).is_some_and(|bound| kept > bound);
+        if too_small || too_big {
+            self.resize_kept_chunk(keep_bytes, too_small);
         }
         run
+    }
+
+    /// Replaces the one chunk left after a reset by one of about `keep_bytes` (none for 0).
+    #[cold]
+    fn resize_kept_chunk(&mut self, keep_bytes: usize, growing: bool) {
+        let kept = self.bump.allocated_bytes();
+        if self.reserve_fresh(keep_bytes).is_err() && growing {
+            // A limit forbids the merged chunk: keep a chunk as large as the one we had.
+            let _ = self.reserve_fresh(kept);
+        }
     }
 
     /// Frees every chunk and returns its bytes to the process budget.
     fn release_all_memory(&mut self) {
         let reserved = self.bump.allocated_bytes();
-        self.bump = Bump::new();
+        self.bump = Engine::with_min_align();
         self.bump.set_allocation_limit(Some(0));
         self.newest_chunk_bytes.set(0);
         budget::release(reserved);

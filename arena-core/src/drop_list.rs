@@ -99,11 +99,20 @@ impl DropList {
     /// A destructor that panics does not stop the others: the panic is caught, the remaining
     /// destructors run, and the first payload is handed back for the caller to resume once its
     /// own state is consistent.
+    #[inline]
     pub(crate) fn run_all(&mut self) -> DropsRun {
         let mut run = DropsRun {
             count: 0,
             first_panic: None,
         };
+        if self.head.get().is_some() {
+            self.run_pending(&mut run);
+        }
+        run
+    }
+
+    #[cold]
+    fn run_pending(&mut self, run: &mut DropsRun) {
         while let Some(header) = self.head.get() {
             // SAFETY: every header in the list belongs to a live node pushed under `push`'s
             // contract; unlinking it before calling its destructor means it is dropped once,
@@ -122,6 +131,5 @@ impl DropList {
                 run.first_panic.get_or_insert(payload);
             }
         }
-        run
     }
 }

@@ -103,7 +103,42 @@ fn run_scope<R>(
     location: Option<&'static panic::Location<'static>>,
     f: impl for<'a> FnOnce(&'a Arena) -> R,
 ) -> R {
+    let plain = options.capacity.is_none() && options.limit.is_none() && options.label.is_none();
     let state = config::scope_state();
+    if plain && state == config::LOADED {
+        run_plain_scope(f)
+    } else {
+        run_scope_slow(options, location, state, f)
+    }
+}
+
+/// The hot path: knobs loaded, tracing off, no options.
+#[inline(always)]
+fn run_plain_scope<R>(f: impl for<'a> FnOnce(&'a Arena) -> R) -> R {
+    let mut f = Some(f);
+    let pooled = POOL.try_with(|pool| {
+        let guard = PlainScope::enter(pool);
+        let f = f.take().expect("the scope closure runs once");
+        // SAFETY: as in `run_scope_slow`: the pooled arena is the guard's alone until it closes.
+        let result = f(unsafe { guard.arena.as_ref() });
+        guard.finish();
+        result
+    });
+    match pooled {
+        Ok(result) => result,
+        // The thread is tearing down its thread-locals: run in a standalone arena.
+        Err(_) => (f.take().expect("the scope closure runs once"))(&Arena::new()),
+    }
+}
+
+/// A scope with options, tracing, or knobs not loaded yet.
+#[inline(never)]
+fn run_scope_slow<R>(
+    options: &ScopeOptions,
+    location: Option<&'static panic::Location<'static>>,
+    state: u8,
+    f: impl for<'a> FnOnce(&'a Arena) -> R,
+) -> R {
     let traced = if state == config::LOADED {
         None
     } else {
@@ -125,6 +160,80 @@ fn run_scope<R>(
         Ok(result) => result,
         // The thread is tearing down its thread-locals: run in a standalone arena.
         Err(_) => (f.take().expect("the scope closure runs once"))(&Arena::new()),
+    }
+}
+
+impl Pool {
+    /// Takes the arena for the next depth (creating it the first time) and opens the depth.
+    #[inline(always)]
+    fn open(&self) -> (NonNull<Arena>, usize) {
+        let depth = self.depth.get();
+        // SAFETY: the vector is only touched here and in `Pool`'s drop, never while a reference
+        // into it is held across user code: we copy out one box's address and let go.
+        let arena = unsafe {
+            let arenas = &mut *self.arenas.get();
+            if depth == arenas.len() {
+                grow_pool(arenas);
+            }
+            NonNull::from(&mut **arenas.get_unchecked_mut(depth))
+        };
+        self.depth.set(depth + 1);
+        (arena, depth)
+    }
+}
+
+#[cold]
+#[inline(never)]
+#[allow(clippy::vec_box)]
+fn grow_pool(arenas: &mut Vec<Box<Arena>>) {
+    arenas.push(new_pooled_arena());
+}
+
+/// An open plain scope (see [`run_plain_scope`]).
+struct PlainScope<'p> {
+    pool: &'p Pool,
+    arena: NonNull<Arena>,
+    depth: usize,
+}
+
+impl<'p> PlainScope<'p> {
+    #[inline(always)]
+    fn enter(pool: &'p Pool) -> Self {
+        let (arena, depth) = pool.open();
+        PlainScope { pool, arena, depth }
+    }
+
+    /// Ends the scope normally: a destructor's panic is resumed once the pool is consistent.
+    #[inline(always)]
+    fn finish(self) {
+        let this = core::mem::ManuallyDrop::new(self);
+        // SAFETY: `f` has returned, so its shared borrow is over; the scope is the arena's only
+        // user again.
+        let first_panic = close_plain(unsafe { &mut *this.arena.as_ptr() });
+        this.pool.depth.set(this.depth);
+        if let Some(payload) = first_panic {
+            panic::resume_unwind(payload);
+        }
+    }
+}
+
+impl Drop for PlainScope<'_> {
+    /// Unwinding out of the closure: destructors still run; a second panic from one of them is
+    /// dropped, since panicking again now would abort the process.
+    fn drop(&mut self) {
+        // SAFETY: as in `finish`: the closure unwound, its borrow is over.
+        let _ = close_plain(unsafe { self.arena.as_mut() });
+        self.pool.depth.set(self.depth);
+    }
+}
+
+/// The end of a plain scope: a bare rewind in the steady state, the full reset otherwise.
+#[inline(always)]
+fn close_plain(arena: &mut Arena) -> Option<Box<dyn Any + Send>> {
+    if config::retain() == Retain::Percent(100) && arena.rewind_if_steady(config::ballast()) {
+        None
+    } else {
+        reset_with_retention(arena).first_panic
     }
 }
 
@@ -178,17 +287,7 @@ impl<'p> ScopeGuard<'p> {
         location: Option<&'static panic::Location<'static>>,
         traced: Option<Instant>,
     ) -> ScopeGuard<'p> {
-        let depth = pool.depth.get();
-        // SAFETY: the vector is only touched here and in `Pool`'s drop, never while a reference
-        // into it is held across user code: we copy out one box's address and let go.
-        let arena = unsafe {
-            let arenas = &mut *pool.arenas.get();
-            if depth == arenas.len() {
-                arenas.push(new_pooled_arena());
-            }
-            NonNull::from(&mut **arenas.get_unchecked_mut(depth))
-        };
-        pool.depth.set(depth + 1);
+        let (arena, depth) = pool.open();
         let place = match (options.label, location) {
             (Some(label), _) => Place::Label(label),
             (None, Some(location)) => Place::Location(location),
@@ -216,6 +315,11 @@ impl<'p> ScopeGuard<'p> {
         let arena = unsafe { self.arena.as_mut() };
         arena.set_limit(options.limit);
         arena.set_label(options.label.map(Cow::Borrowed));
+        if options.limit.is_some_and(|limit| arena.reserved_bytes() > limit) {
+            // The pool kept more than this scope may use: start it from nothing, so the limit
+            // holds for the memory the scope can reach, not only for new chunks.
+            let _ = arena.reserve_fresh(0);
+        }
         if let Some(capacity) = options.capacity {
             if arena.reserved_bytes() < capacity {
                 if let Err(err) = arena.reserve_fresh(capacity) {
@@ -325,6 +429,7 @@ impl Drop for ScopeGuard<'_> {
 
 /// Ends a scope that allocated: destructors, then the retention policy (`ARENA_RETAIN`, never
 /// below `ARENA_BALLAST`).
+#[cold]
 #[inline(never)]
 fn reset_with_retention(arena: &mut Arena) -> ScopeEnd {
     let needed = arena.used_bytes();

@@ -137,12 +137,18 @@ impl<'a, T> ArenaVec<'a, T> {
     /// v.push(2);
     /// assert_eq!(v, [1, 2]);
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, value: T) {
-        if self.inner.len() == self.inner.capacity() {
+        let len = self.inner.len();
+        if len == self.inner.capacity() {
             self.grow_one();
         }
-        self.inner.push(value);
+        // SAFETY: `len < capacity` now, so the slot at `len` is inside the buffer and
+        // uninitialized; writing it and bumping the length keeps the vector's invariants.
+        unsafe {
+            self.inner.as_mut_ptr().add(len).write(value);
+            self.inner.set_len(len + 1);
+        }
     }
 
     #[cold]
@@ -465,9 +471,11 @@ impl<'a, T: Copy> ArenaVec<'a, T> {
     /// v.extend_from_slice(&[1, 2]);
     /// assert_eq!(v, [1, 2]);
     /// ```
+    #[inline]
     pub fn extend_from_slice(&mut self, src: &[T]) {
-        self.reserve(src.len());
-        self.inner.extend_from_slice(src);
+        if let Err(err) = self.try_extend_from_slice(src) {
+            err.panic()
+        }
     }
 
     /// Like [`extend_from_slice`](ArenaVec::extend_from_slice), returning an error instead of
@@ -483,9 +491,19 @@ impl<'a, T: Copy> ArenaVec<'a, T> {
     /// let mem = Arena::builder().limit(0).build();
     /// assert!(mem.vec().try_extend_from_slice(&[1u8, 2]).is_err());
     /// ```
+    #[inline]
     pub fn try_extend_from_slice(&mut self, src: &[T]) -> Result<(), AllocError> {
-        self.try_reserve(src.len())?;
-        self.inner.extend_from_slice(src);
+        let len = self.inner.len();
+        if self.inner.capacity() - len < src.len() {
+            self.try_reserve(src.len())?;
+        }
+        // SAFETY: there is room for `src.len()` more elements after `len`; `T: Copy`, so a
+        // bitwise copy from the disjoint `src` initializes them.
+        unsafe {
+            let end = self.inner.as_mut_ptr().add(len);
+            core::ptr::copy_nonoverlapping(src.as_ptr(), end, src.len());
+            self.inner.set_len(len + src.len());
+        }
         Ok(())
     }
 }
