@@ -668,7 +668,10 @@ fn run_case(case: &Case) {
             None => after.reserved_bytes >= reserved,
             Some(_) => RESET_AT_LIMIT_BUG || reserved == 0 || after.reserved_bytes > 0,
         };
-        assert!(kept_enough, "reset gave memory back: {reserved} -> {after:?}");
+        assert!(
+            kept_enough,
+            "reset gave memory back: {reserved} -> {after:?}"
+        );
     }
     // A last round left pending at `free`.
     let mut pending = Vec::new();
