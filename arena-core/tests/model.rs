@@ -245,22 +245,7 @@ struct ArenaModel {
     pending: Vec<u64>,
     /// Bytes of the simple (non-container) allocations: `used_bytes` covers at least these.
     min_used: usize,
-    /// What a pooled arena held when its scope began (see [`SCOPE_LIMIT_BUG`]).
-    reserved_at_entry: usize,
 }
-
-/// Known bug (reported with `a_scope_limit_holds_even_when_the_pool_kept_more`): a scope with
-/// `limit = L` runs on a pooled arena that may still hold more than `L` from an earlier scope,
-/// and can use all of it. While it is open, the model only requires that such a scope reserve
-/// nothing beyond what it started with. Set to `false` once `ScopeGuard::apply_options` gives
-/// the excess back.
-const SCOPE_LIMIT_BUG: bool = true;
-
-/// Known bug (reported with `reset_keeps_the_memory_of_an_arena_filled_to_its_limit`): `reset`
-/// of an arena whose chunks add up to (nearly) its limit tries to merge them into one chunk
-/// that does not fit under the limit, and then keeps nothing. While it is open, the model only
-/// requires "reset keeps the memory" of arenas without a limit.
-const RESET_AT_LIMIT_BUG: bool = true;
 
 /// What the whole case shares.
 struct World {
@@ -340,12 +325,7 @@ fn check_stats(mem: &Arena, model: &ArenaModel) {
     assert!(stats.used_bytes >= model.min_used, "used: {stats:?}");
     assert_eq!(stats.chunks == 0, stats.reserved_bytes == 0, "{stats:?}");
     if let Some(limit) = model.limit {
-        let allowed = if SCOPE_LIMIT_BUG {
-            limit.max(model.reserved_at_entry)
-        } else {
-            limit
-        };
-        assert!(stats.reserved_bytes <= allowed, "over the limit: {stats:?}");
+        assert!(stats.reserved_bytes <= limit, "over the limit: {stats:?}");
     }
 }
 
@@ -552,7 +532,6 @@ fn run_scope(limit: Option<usize>, ops: &[Op], panics: bool, world: &mut World) 
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
         scope_with(options, |mem| {
             // A scope starts with a clean arena from the pool.
-            model.reserved_at_entry = mem.stats().reserved_bytes;
             check_stats(mem, &model);
             assert_eq!(mem.label(), Some("model"));
             let mut live = Vec::new();
@@ -661,12 +640,12 @@ fn run_case(case: &Case) {
         model.min_used = 0;
         check_stats(&arena, &model);
         // Reset keeps the memory for reuse: all of it without a limit; under a limit, which
-        // may forbid merging several chunks into one, at least a chunk (see RESET_AT_LIMIT_BUG).
+        // may forbid merging several chunks into one, at least a chunk.
         let after = arena.stats();
         assert_eq!(after.used_bytes, 0);
         let kept_enough = match case.limit {
             None => after.reserved_bytes >= reserved,
-            Some(_) => RESET_AT_LIMIT_BUG || reserved == 0 || after.reserved_bytes > 0,
+            Some(_) => reserved == 0 || after.reserved_bytes > 0,
         };
         assert!(
             kept_enough,
@@ -795,9 +774,9 @@ fn a_fixed_case_with_every_operation() {
 }
 
 /// A scope's limit is hard even when the pooled arena it runs on kept more memory from an
-/// earlier, bigger scope: the scope must not be able to use more than its limit.
+/// earlier, bigger scope: the scope must not be able to use more than its limit (a regression
+/// test: the model found it).
 #[test]
-#[ignore = "bug: a limited scope can use all the memory its pooled arena retained (see SCOPE_LIMIT_BUG)"]
 fn a_scope_limit_holds_even_when_the_pool_kept_more() {
     let limit = 4096;
     // An earlier scope on this thread needed (and the pool kept) 64 KiB.
@@ -823,9 +802,9 @@ fn a_scope_limit_holds_even_when_the_pool_kept_more() {
     });
 }
 
-/// `reset` keeps the memory for reuse, also in an arena that grew to its limit in several chunks.
+/// `reset` keeps the memory for reuse, also in an arena that grew to its limit in several chunks
+/// (a regression test: the model found it).
 #[test]
-#[ignore = "bug: reset of an arena filled to its limit in several chunks keeps nothing (see RESET_AT_LIMIT_BUG)"]
 fn reset_keeps_the_memory_of_an_arena_filled_to_its_limit() {
     let mut mem = Arena::builder().limit(1408).build();
     let mut v = mem.vec::<u64>();
