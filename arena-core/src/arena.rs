@@ -1310,20 +1310,24 @@ impl Arena {
         }
     }
 
-    /// The steady end of a pooled scope with `ARENA_RETAIN=100`: when no destructor is pending and
-    /// the one chunk is exactly what the retention policy would keep for this round (at least
-    /// `floor` bytes, and not larger than a chunk sized for what was used), rewinds the bump
-    /// pointer and returns `true`. Otherwise does nothing and returns `false`.
+    /// The steady end of a pooled scope: when no destructor is pending and nothing was allocated,
+    /// or when (with `retain_all_used`, i.e. `ARENA_RETAIN=100`) the one chunk is exactly what
+    /// the retention policy would keep for this round (at least `floor` bytes, and not larger
+    /// than a chunk sized for what was used), rewinds the bump pointer and returns `true`.
+    /// Otherwise does nothing and returns `false`: the caller takes the general reset.
     #[inline(always)]
-    pub(crate) fn rewind_if_steady(&mut self, floor: usize) -> bool {
-        let reserved = self.bump.allocated_bytes();
-        let used = reserved - self.bump.chunk_capacity();
-        if self.drops.pending() != 0 || reserved != self.newest_chunk_bytes.get() {
+    pub(crate) fn rewind_if_steady(&mut self, retain_all_used: bool, floor: usize) -> bool {
+        if self.drops.pending() != 0 {
             return false;
         }
-        if used == 0 && reserved >= floor {
+        let reserved = self.bump.allocated_bytes();
+        let used = reserved - self.bump.chunk_capacity();
+        if used == 0 {
             self.allocations.set(0);
             return true;
+        }
+        if !retain_all_used || reserved != self.newest_chunk_bytes.get() {
+            return false;
         }
         let keep = used.max(floor);
         let right_size = reserved >= keep

@@ -230,7 +230,8 @@ impl Drop for PlainScope<'_> {
 /// The end of a plain scope: a bare rewind in the steady state, the full reset otherwise.
 #[inline(always)]
 fn close_plain(arena: &mut Arena) -> Option<Box<dyn Any + Send>> {
-    if config::retain() == Retain::Percent(100) && arena.rewind_if_steady(config::ballast()) {
+    let retain_all_used = config::retain() == Retain::Percent(100);
+    if arena.rewind_if_steady(retain_all_used, config::ballast()) {
         None
     } else {
         reset_with_retention(arena).first_panic
@@ -315,7 +316,10 @@ impl<'p> ScopeGuard<'p> {
         let arena = unsafe { self.arena.as_mut() };
         arena.set_limit(options.limit);
         arena.set_label(options.label.map(Cow::Borrowed));
-        if options.limit.is_some_and(|limit| arena.reserved_bytes() > limit) {
+        if options
+            .limit
+            .is_some_and(|limit| arena.reserved_bytes() > limit)
+        {
             // The pool kept more than this scope may use: start it from nothing, so the limit
             // holds for the memory the scope can reach, not only for new chunks.
             let _ = arena.reserve_fresh(0);
