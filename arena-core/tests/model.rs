@@ -781,7 +781,7 @@ fn a_scope_limit_holds_even_when_the_pool_kept_more() {
     let limit = 4096;
     // An earlier scope on this thread needed (and the pool kept) 64 KiB.
     arena_core::scope(|mem| {
-        mem.alloc_slice_fill_default::<u8>(64 << 10);
+        mem.alloc_layout(std::alloc::Layout::new::<[u8; 64 << 10]>());
     });
     let options = ScopeOptions {
         capacity: None,
@@ -796,7 +796,8 @@ fn a_scope_limit_holds_even_when_the_pool_kept_more() {
             "a scope limited to {limit} bytes starts with {stats:?}"
         );
         assert!(
-            mem.try_alloc_slice_fill_default::<u8>(32 << 10).is_err(),
+            mem.try_alloc_layout(std::alloc::Layout::new::<[u8; 32 << 10]>())
+                .is_err(),
             "a scope limited to {limit} bytes allocated 32 KiB"
         );
     });
