@@ -1277,9 +1277,12 @@ impl Arena {
         unsafe { self.bump.iter_allocated_chunks_raw().count() }
     }
 
-    /// Drops every pending value and makes all memory available again, keeping it for reuse
-    /// (several chunks are merged into one of the same total size, so the next fill of the same
-    /// size needs no new chunk).
+    /// Drops every pending value and makes all memory available again, keeping it for reuse.
+    ///
+    /// One chunk is rewound in place. Several chunks are merged into one at least as large as
+    /// all of them together (bumpalo rounds chunk sizes up, so it may be a little larger), so
+    /// the next fill of the same size needs no new chunk. If a limit leaves no room for the
+    /// merged chunk, the arena keeps its newest, largest chunk instead.
     ///
     /// Takes `&mut self`, so no reference into the arena can be alive.
     ///
