@@ -112,23 +112,28 @@ fn run_scope<R>(
     }
 }
 
+/// Runs `run(pool, f)` on this thread's pool; while the thread is tearing down its
+/// thread-locals (a scope in another thread-local's destructor), runs `f` in a standalone arena.
+#[inline(always)]
+fn with_pool<R, F: for<'a> FnOnce(&'a Arena) -> R>(f: F, run: impl FnOnce(&Pool, F) -> R) -> R {
+    let mut f = Some(f);
+    let pooled = POOL.try_with(|pool| run(pool, f.take().expect("the scope closure runs once")));
+    match pooled {
+        Ok(result) => result,
+        Err(_) => (f.take().expect("the scope closure runs once"))(&Arena::new()),
+    }
+}
+
 /// The hot path: knobs loaded, tracing off, no options.
 #[inline(always)]
 fn run_plain_scope<R>(f: impl for<'a> FnOnce(&'a Arena) -> R) -> R {
-    let mut f = Some(f);
-    let pooled = POOL.try_with(|pool| {
+    with_pool(f, |pool, f| {
         let guard = PlainScope::enter(pool);
-        let f = f.take().expect("the scope closure runs once");
         // SAFETY: as in `run_scope_slow`: the pooled arena is the guard's alone until it closes.
         let result = f(unsafe { guard.arena.as_ref() });
         guard.finish();
         result
-    });
-    match pooled {
-        Ok(result) => result,
-        // The thread is tearing down its thread-locals: run in a standalone arena.
-        Err(_) => (f.take().expect("the scope closure runs once"))(&Arena::new()),
-    }
+    })
 }
 
 /// A scope with options, tracing, or knobs not loaded yet.
@@ -144,10 +149,8 @@ fn run_scope_slow<R>(
     } else {
         entry_slow(state)
     };
-    let mut f = Some(f);
-    let pooled = POOL.try_with(|pool| {
+    with_pool(f, |pool, f| {
         let guard = ScopeGuard::enter(pool, options, location, traced);
-        let f = f.take().expect("the scope closure runs once");
         // SAFETY: the arena is boxed in the pool and stays there, unmoved and not reset, until
         // the guard is closed after `f` returned or unwound; the pool hands each depth to one
         // scope at a time, so no other reference to it exists. `f` gets a shared borrow that
@@ -155,12 +158,7 @@ fn run_scope_slow<R>(
         let result = f(unsafe { guard.arena.as_ref() });
         guard.finish();
         result
-    });
-    match pooled {
-        Ok(result) => result,
-        // The thread is tearing down its thread-locals: run in a standalone arena.
-        Err(_) => (f.take().expect("the scope closure runs once"))(&Arena::new()),
-    }
+    })
 }
 
 impl Pool {
