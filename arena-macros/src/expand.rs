@@ -554,22 +554,7 @@ impl<'i> Gen<'i> {
     // ---- items -------------------------------------------------------------------------------
 
     fn twin_generics(&self) -> TokenStream {
-        let params: Vec<TokenStream> = self
-            .input
-            .item
-            .generics
-            .params
-            .iter()
-            .filter_map(|param| match param {
-                GenericParam::Lifetime(param) if param.lifetime.ident == self.arena.ident => None,
-                GenericParam::Lifetime(param) => Some(param.lifetime.to_token_stream()),
-                GenericParam::Type(param) => Some(param.ident.to_token_stream()),
-                GenericParam::Const(param) => {
-                    let (ident, ty) = (&param.ident, &param.ty);
-                    Some(quote!(const #ident: #ty))
-                }
-            })
-            .collect();
+        let params = self.twin_generics_list();
         if params.is_empty() {
             TokenStream::new()
         } else {
