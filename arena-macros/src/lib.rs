@@ -2,10 +2,10 @@
 //! re-exports them; generated code names only `::arena::__private` (or the `crate = path` you
 //! give) and `::core`.
 //!
-//! The pipeline, one module per step: [`attr`] parses options, [`ast`] the item and its fields
-//! (with [`shape`] for the mapping of field types), [`valid`] checks it, [`expand`] generates
-//! code, and [`fallback`] emits the item plus the errors when something is wrong. [`scope`]
-//! holds `arena_scope!`.
+//! The pipeline, one module per step: `attr` parses options, `ast` the item and its fields
+//! (with `shape` for the mapping of field types), `valid` checks it, `expand` generates code,
+//! and `fallback` emits the item plus the errors when something is wrong. `scope` holds
+//! `arena_scope!`.
 #![deny(missing_docs)]
 
 mod ast;
