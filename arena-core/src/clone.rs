@@ -546,11 +546,7 @@ where
 {
     type Cloned = ArenaHashMap<'n, K::Cloned, V::Cloned>;
     fn clone_in(&self, arena: &'n Arena) -> ArenaHashMap<'n, K::Cloned, V::Cloned> {
-        let mut copy = ArenaHashMap::with_capacity_in(self.len(), arena);
-        for (key, value) in self.iter() {
-            copy.insert(key.clone_in(arena), value.clone_in(arena));
-        }
-        copy
+        copy_entries_in(self.iter(), arena)
     }
 }
 
@@ -568,6 +564,24 @@ where
     }
 }
 
+/// Clones map entries into a new [`ArenaHashMap`] in `arena` (arena → arena and heap → arena).
+fn copy_entries_in<'m, 'n, K, V>(
+    entries: impl ExactSizeIterator<Item = (&'m K, &'m V)>,
+    arena: &'n Arena,
+) -> ArenaHashMap<'n, K::Cloned, V::Cloned>
+where
+    K: CloneIn<'n> + 'm,
+    K::Cloned: Eq + Hash + 'n,
+    V: CloneIn<'n> + 'm,
+    V::Cloned: 'n,
+{
+    let mut copy = ArenaHashMap::with_capacity_in(entries.len(), arena);
+    for (key, value) in entries {
+        copy.insert(key.clone_in(arena), value.clone_in(arena));
+    }
+    copy
+}
+
 /// Heap → arena: a `HashMap` becomes an [`ArenaHashMap`].
 impl<'n, K, V, S> CloneIn<'n> for HashMap<K, V, S>
 where
@@ -578,11 +592,7 @@ where
 {
     type Cloned = ArenaHashMap<'n, K::Cloned, V::Cloned>;
     fn clone_in(&self, arena: &'n Arena) -> ArenaHashMap<'n, K::Cloned, V::Cloned> {
-        let mut copy = ArenaHashMap::with_capacity_in(self.len(), arena);
-        for (key, value) in self {
-            copy.insert(key.clone_in(arena), value.clone_in(arena));
-        }
-        copy
+        copy_entries_in(self.iter(), arena)
     }
 }
 

@@ -337,6 +337,14 @@ impl<'i> Gen<'i> {
         let inner = |shape: &Shape, source: TokenStream, boxed: bool| {
             self.copy(shape, source, direction, depth + 1, boxed)
         };
+        // A slice or an `ArenaVec` cloned out: a `Vec` of the elements cloned out.
+        let collect_out = |element: &Shape| {
+            let element = inner(element, item.to_token_stream(), false);
+            quote!({
+                let #bound = #source;
+                #bound.iter().map(|#item| #element).collect::<#krate::__private::Vec<_>>()
+            })
+        };
         match shape {
             Shape::Plain(_) | Shape::Kept(_) => quote!(*#source),
             Shape::Phantom(_) => quote!(::core::marker::PhantomData),
@@ -370,13 +378,7 @@ impl<'i> Gen<'i> {
                 Direction::FromOwned => self.alloc_ref(inner(target, source, boxed), *mutable),
             },
             Shape::Slice { element, mutable } => match direction {
-                Direction::Out => {
-                    let element = inner(element, item.to_token_stream(), false);
-                    quote!({
-                        let #bound = #source;
-                        #bound.iter().map(|#item| #element).collect::<#krate::__private::Vec<_>>()
-                    })
-                }
+                Direction::Out => collect_out(element),
                 Direction::In | Direction::FromOwned => {
                     let element = inner(element, quote!(&#copy[#index]), false);
                     let slice =
@@ -389,13 +391,7 @@ impl<'i> Gen<'i> {
                 }
             },
             Shape::ArenaVec(element) => match direction {
-                Direction::Out => {
-                    let element = inner(element, item.to_token_stream(), false);
-                    quote!({
-                        let #bound = #source;
-                        #bound.iter().map(|#item| #element).collect::<#krate::__private::Vec<_>>()
-                    })
-                }
+                Direction::Out => collect_out(element),
                 Direction::In | Direction::FromOwned => {
                     let element = inner(element, item.to_token_stream(), false);
                     quote!({
