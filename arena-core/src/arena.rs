@@ -130,6 +130,11 @@ pub struct Arena {
     /// Size of the newest chunk, to tell a one-chunk arena from a many-chunk one and to size the
     /// next chunk like bumpalo does (double the last).
     newest_chunk_bytes: Cell<usize>,
+    /// The fewest used bytes for which a pooled scope may end by a bare rewind
+    /// ([`Arena::rewind_steady`]); [`NOT_STEADY`] when it may not. Only the pool sets it (see
+    /// [`Arena::set_steady_floor`]); whatever could make a bare rewind wrong — a new chunk, a
+    /// pending destructor, replaced memory — sets it back to [`NOT_STEADY`].
+    steady_floor: Cell<usize>,
     limit: Option<usize>,
     label: Option<Cow<'static, str>>,
     /// Pooled arenas are traced by their scope, not when they are dropped.
@@ -160,6 +165,9 @@ impl<T> AssertNoDrop<T> {
 /// The smallest request a new chunk is sized for (bumpalo's own minimum chunk is about this).
 const MIN_CHUNK_REQUEST: usize = 512;
 
+/// [`Arena::steady_floor`] of an arena whose scope must take the general end.
+pub(crate) const NOT_STEADY: usize = usize::MAX;
+
 /// The largest chunk bumpalo may build for `bytes` of usable space (it rounds small chunks up to
 /// a power of two and large ones to a page, net of its footer): an upper bound to reserve first.
 fn chunk_bound(bytes: usize) -> Option<usize> {
@@ -168,6 +176,35 @@ fn chunk_bound(bytes: usize) -> Option<usize> {
     } else {
         bytes.checked_add(4096)
     }
+}
+
+/// With `ARENA_RETAIN=100`, a round that used `used` bytes keeps a chunk for
+/// `max(used, ballast)` bytes, and a one-chunk arena of `reserved` bytes is already that chunk
+/// when `reserved >= max(used, ballast)` and `reserved <= chunk_bound(max(used, ballast, 512))`.
+/// The first holds for every round that fits the chunk once `ballast <= reserved`; the second
+/// is monotone in `used`. So the rounds that need no resizing are those that used at least the
+/// returned floor ([`NOT_STEADY`] when none is).
+fn steady_floor(reserved: usize, ballast: usize) -> usize {
+    if ballast > reserved {
+        return NOT_STEADY;
+    }
+    let fits = |used: usize| {
+        chunk_bound(used.max(ballast).max(MIN_CHUNK_REQUEST)).is_some_and(|b| b >= reserved)
+    };
+    if !fits(reserved) {
+        return NOT_STEADY;
+    }
+    // The least `used` in 1..=reserved that fits (`fits` is monotone).
+    let (mut low, mut high) = (1, reserved.max(1));
+    while low < high {
+        let mid = low + (high - low) / 2;
+        if fits(mid) {
+            high = mid;
+        } else {
+            low = mid + 1;
+        }
+    }
+    low
 }
 
 impl Arena {
@@ -187,6 +224,7 @@ impl Arena {
             drops: DropList::default(),
             allocations: Cell::new(0),
             newest_chunk_bytes: Cell::new(0),
+            steady_floor: Cell::new(NOT_STEADY),
             limit: None,
             label: None,
             pooled: false,
@@ -396,6 +434,7 @@ impl Arena {
             budget::release(grant - (now - reserved));
             if now != reserved {
                 self.newest_chunk_bytes.set(now - reserved);
+                self.steady_floor.set(NOT_STEADY);
                 self.poison_new_chunk();
             }
             return match outcome {
@@ -663,6 +702,7 @@ impl Arena {
         unsafe {
             node.as_ptr().write(DropNode::new(value));
             self.drops.push(node);
+            self.steady_floor.set(NOT_STEADY);
             Ok((*node.as_ptr()).value_mut())
         }
     }
@@ -1305,7 +1345,23 @@ impl Arena {
     ///     mem.reset();
     /// }
     /// ```
+    #[inline]
     pub fn reset(&mut self) {
+        if self.drops.pending() == 0 && self.reserved_bytes() == self.newest_chunk_bytes.get() {
+            // At most one chunk and nothing to drop: rewind it in place. (A chunk is kept whole,
+            // so this is what the general path would do, without its bookkeeping.)
+            self.poison_used();
+            self.bump.reset();
+            self.allocations.set(0);
+        } else {
+            self.reset_general();
+        }
+    }
+
+    /// [`reset`](Arena::reset) with destructors to run or chunks to merge.
+    #[cold]
+    #[inline(never)]
+    fn reset_general(&mut self) {
         let keep = self.reserved_bytes();
         let run = self.reset_keeping(keep);
         if let Some(payload) = run.first_panic {
@@ -1313,40 +1369,56 @@ impl Arena {
         }
     }
 
-    /// The steady end of a pooled scope: when no destructor is pending and nothing was allocated,
-    /// or when (with `retain_all_used`, i.e. `ARENA_RETAIN=100`) the one chunk is exactly what
-    /// the retention policy would keep for this round (at least `floor` bytes, and not larger
-    /// than a chunk sized for what was used), rewinds the bump pointer and returns `true`.
-    /// Otherwise does nothing and returns `false`: the caller takes the general reset.
+    /// The end of a pooled scope in the steady state, and nothing else: returns `true` after
+    /// rewinding the bump pointer when nothing was allocated (a scope that only computed), or
+    /// when what was used is at least the steady floor the pool set — one chunk, no pending
+    /// destructor, and exactly the chunk the retention policy would keep. Otherwise does nothing
+    /// and returns `false`: the caller takes the general end (destructors, retention).
     #[inline(always)]
-    pub(crate) fn rewind_if_steady(&mut self, retain_all_used: bool, floor: usize) -> bool {
-        if self.drops.pending() != 0 {
-            return false;
-        }
-        let reserved = self.bump.allocated_bytes();
-        let used = reserved - self.bump.chunk_capacity();
-        if used == 0 {
-            self.allocations.set(0);
-            return true;
-        }
-        if !retain_all_used || reserved != self.newest_chunk_bytes.get() {
-            return false;
-        }
-        let keep = used.max(floor);
-        let right_size = reserved >= keep
-            && chunk_bound(keep.max(MIN_CHUNK_REQUEST)).is_some_and(|bound| reserved <= bound);
-        if right_size {
+    pub(crate) fn rewind_steady(&mut self) -> bool {
+        let used = self.used_bytes();
+        if used != 0 {
+            if used < self.steady_floor.get() {
+                return false;
+            }
             self.poison_used();
             self.bump.reset();
-            self.allocations.set(0);
         }
-        right_size
+        self.allocations.set(0);
+        true
+    }
+
+    /// Called by the pool after the general end of a scope: allows bare rewinds from now on when
+    /// the arena holds at most one chunk and no destructor, and `ARENA_RETAIN` is `100` or `off`
+    /// with `ballast` (`ARENA_BALLAST`) in force. Returns whether it did.
+    pub(crate) fn set_steady_floor(
+        &mut self,
+        retain: crate::config::Retain,
+        ballast: usize,
+    ) -> bool {
+        use crate::config::Retain;
+        let reserved = self.reserved_bytes();
+        let one_chunk = reserved == self.newest_chunk_bytes.get() || reserved == 0;
+        let floor = if self.drops.pending() != 0 || !one_chunk {
+            NOT_STEADY
+        } else {
+            match retain {
+                // Everything is kept: any round that fits the chunk is steady.
+                Retain::Off => 1,
+                Retain::Percent(100) => steady_floor(reserved, ballast),
+                // Other percentages keep less than a round used: their end resizes.
+                Retain::Percent(_) => NOT_STEADY,
+            }
+        };
+        self.steady_floor.set(floor);
+        floor != NOT_STEADY
     }
 
     /// Runs the pending destructors and resets the memory, keeping one chunk of at least
     /// `keep_bytes` (none for 0). Hands back what the destructors did instead of resuming a
     /// panic, so callers decide (a scope that is already unwinding must not panic again).
     pub(crate) fn reset_keeping(&mut self, keep_bytes: usize) -> DropsRun {
+        self.steady_floor.set(NOT_STEADY);
         let run = self.drops.run_all();
         self.allocations.set(0);
         let reserved = self.bump.allocated_bytes();
@@ -1386,6 +1458,7 @@ impl Arena {
         self.bump = Engine::with_min_align();
         self.bump.set_allocation_limit(Some(0));
         self.newest_chunk_bytes.set(0);
+        self.steady_floor.set(NOT_STEADY);
         budget::release(reserved);
     }
 

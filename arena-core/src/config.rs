@@ -44,7 +44,7 @@
 //!   [`Config::install`] set all four knobs.
 
 use core::fmt;
-use core::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::ffi::OsString;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -718,13 +718,18 @@ fn unit_problem(knob: Knob, digits: &str, unit: &str) -> String {
 
 /// Set in [`scope_state`] once every knob is valid: read from a valid environment or set
 /// programmatically.
-pub(crate) const LOADED: u8 = 1;
+pub(crate) const LOADED: usize = 1;
 /// Set in [`scope_state`] while tracing is on (`ARENA_DEBUG=arenatrace=1` or [`set_trace`]).
-pub(crate) const TRACE: u8 = 2;
+pub(crate) const TRACE: usize = 2;
+/// The bits of [`scope_state`] above the flags count the knob writes: every write adds this,
+/// so a state seen twice means no knob changed in between (the pool relies on it to reuse what
+/// it computed from the retention knobs).
+const GENERATION_STEP: usize = 4;
 
-/// [`LOADED`] | [`TRACE`]. Written only under [`WRITER`]; stored with `Release` after the
-/// knob values, so a reader that sees `LOADED` with `Acquire` also sees the values.
-static STATE: AtomicU8 = AtomicU8::new(0);
+/// [`LOADED`] | [`TRACE`] | the write generation. Written only under [`WRITER`]; stored with
+/// `Release` after the knob values, so a reader that sees `LOADED` with `Acquire` also sees the
+/// values. A 64-bit counter of writes does not wrap in practice.
+static STATE: AtomicUsize = AtomicUsize::new(0);
 
 /// `ARENA_RETAIN`: [`RETAIN_OFF`] or the percent.
 static RETAIN: AtomicU64 = AtomicU64::new(100);
@@ -787,6 +792,7 @@ impl Writer {
                 STATE.fetch_and(!TRACE, Ordering::Release);
             }
         }
+        STATE.fetch_add(GENERATION_STEP, Ordering::Release);
     }
 }
 
@@ -973,13 +979,14 @@ pub fn set_trace(on: bool) {
     writer().install(&config, Knob::Debug.bit());
 }
 
-/// The state bits ([`LOADED`], [`TRACE`]) in one atomic load. The hot path of a scope checks
-/// `scope_state() == LOADED` and takes [`ensure_loaded`] otherwise.
+/// The state ([`LOADED`], [`TRACE`], the write generation) in one atomic load. The hot path of
+/// a scope compares it with the state its pooled arena was last set up under, and takes
+/// [`ensure_loaded`] and the general path when it differs.
 ///
 /// The load is `Acquire` (a plain load on x86-64, as `Relaxed` is) so that a thread that sees
 /// [`LOADED`] also sees the knob values installed before it, the memory limit included.
 #[inline(always)]
-pub(crate) fn scope_state() -> u8 {
+pub(crate) fn scope_state() -> usize {
     STATE.load(Ordering::Acquire)
 }
 
@@ -988,7 +995,7 @@ pub(crate) fn scope_state() -> u8 {
 /// programmatically, and returns the state bits. If one of those knobs is malformed, installs
 /// nothing and returns the same error on every call, until the knob is set programmatically or
 /// [`from_env`] succeeds.
-pub(crate) fn ensure_loaded() -> Result<u8, ConfigError> {
+pub(crate) fn ensure_loaded() -> Result<usize, ConfigError> {
     let state = STATE.load(Ordering::Acquire);
     if state & LOADED != 0 {
         return Ok(state);
@@ -998,7 +1005,7 @@ pub(crate) fn ensure_loaded() -> Result<u8, ConfigError> {
 
 #[cold]
 #[inline(never)]
-fn load_slow() -> Result<u8, ConfigError> {
+fn load_slow() -> Result<usize, ConfigError> {
     let mut guard = writer();
     let state = STATE.load(Ordering::Acquire);
     if state & LOADED != 0 {

@@ -8,7 +8,7 @@
 
 use core::any::Any;
 use core::cell::{Cell, UnsafeCell};
-use core::ptr::NonNull;
+use core::ptr::{self, NonNull};
 use std::borrow::Cow;
 use std::panic;
 use std::time::Instant;
@@ -31,23 +31,41 @@ pub struct ScopeOptions {
     pub call_site: &'static str,
 }
 
-/// The arenas of one thread.
+/// One pooled arena, with the link to the slot of the next nesting depth.
+struct Slot {
+    arena: Arena,
+    /// The slot a scope nested in this one takes; null until a scope first nests that deep.
+    deeper: Cell<*mut Slot>,
+    /// The knob state ([`config::scope_state`]) under which the arena's steady floor was last
+    /// set: a scope takes the fast path only while the state is still this one (knobs loaded,
+    /// tracing off, no knob written since). [`NO_FAST_PATH`] until then.
+    fast_state: Cell<usize>,
+}
+
+/// A [`Slot::fast_state`] that no knob state equals (it would need 2^62 knob writes).
+const NO_FAST_PATH: usize = usize::MAX;
+
+/// The arenas of one thread, owned here and freed when the thread ends. Slot `d` serves the
+/// scopes at nesting depth `d`; each links to the next through [`Slot::deeper`].
 struct Pool {
-    /// One boxed arena per nesting depth in use so far; boxes keep each arena at a fixed address
-    /// while deeper scopes push more.
-    #[allow(clippy::vec_box)]
-    arenas: UnsafeCell<Vec<Box<Arena>>>,
-    /// How many scopes are open on this thread.
-    depth: Cell<usize>,
+    /// Slots allocated with `Box::into_raw`, so each stays at a fixed address while the vector
+    /// grows, and the pointers the scopes hold stay valid (only `Pool`'s drop turns them back
+    /// into boxes).
+    slots: UnsafeCell<Vec<NonNull<Slot>>>,
 }
 
 thread_local! {
     static POOL: Pool = const {
         Pool {
-            arenas: UnsafeCell::new(Vec::new()),
-            depth: Cell::new(0),
+            slots: UnsafeCell::new(Vec::new()),
         }
     };
+
+    /// The slot the next scope on this thread takes: the one of depth 0 when no scope is open,
+    /// the `deeper` link of the innermost open one otherwise. Null when that slot does not exist
+    /// yet, and after the pool was freed. (No destructor, so reading it is a plain
+    /// thread-local load.)
+    static NEXT: Cell<*mut Slot> = const { Cell::new(ptr::null_mut()) };
 }
 
 /// Runs `f` with an arena from this thread's pool and returns what it returns. Everything
@@ -104,142 +122,159 @@ fn run_scope<R>(
     f: impl for<'a> FnOnce(&'a Arena) -> R,
 ) -> R {
     let plain = options.capacity.is_none() && options.limit.is_none() && options.label.is_none();
-    let state = config::scope_state();
-    if plain && state == config::LOADED {
-        run_plain_scope(f)
+    let slot = NEXT.get();
+    // SAFETY: a non-null `NEXT` is a live slot of this thread's pool that no open scope holds
+    // (see `take_slot`).
+    if plain && !slot.is_null() && unsafe { (*slot).fast_state.get() } == config::scope_state() {
+        // SAFETY: as above; the slot is taken now.
+        let slot = unsafe { NonNull::new_unchecked(slot) };
+        run_fast_scope(slot, f)
     } else {
-        run_scope_slow(options, location, state, f)
+        run_scope_slow(*options, location, f)
     }
 }
 
-/// Runs `run(pool, f)` on this thread's pool; while the thread is tearing down its
-/// thread-locals (a scope in another thread-local's destructor), runs `f` in a standalone arena.
+/// The hot path: knobs loaded and unchanged since the slot's last general end, tracing off, no
+/// options. Enter is two thread-local accesses; the end is a bare rewind in the steady state.
 #[inline(always)]
-fn with_pool<R, F: for<'a> FnOnce(&'a Arena) -> R>(f: F, run: impl FnOnce(&Pool, F) -> R) -> R {
-    let mut f = Some(f);
-    let pooled = POOL.try_with(|pool| run(pool, f.take().expect("the scope closure runs once")));
-    match pooled {
-        Ok(result) => result,
-        Err(_) => (f.take().expect("the scope closure runs once"))(&Arena::new()),
-    }
+fn run_fast_scope<R>(slot: NonNull<Slot>, f: impl for<'a> FnOnce(&'a Arena) -> R) -> R {
+    // SAFETY: `slot` is live (the pool frees slots only at thread end, when no scope is open).
+    NEXT.set(unsafe { slot.as_ref() }.deeper.get());
+    let guard = FastScope { slot };
+    // SAFETY: the arena stays in its boxed slot, unmoved and not reset, until the guard closes
+    // after `f` returned or unwound; `NEXT` moved past the slot, so no other scope takes it
+    // meanwhile. `f` gets a shared borrow that cannot escape (the closure is higher-ranked).
+    let result = f(unsafe { &(*slot.as_ptr()).arena });
+    guard.finish();
+    result
 }
 
-/// The hot path: knobs loaded, tracing off, no options.
-#[inline(always)]
-fn run_plain_scope<R>(f: impl for<'a> FnOnce(&'a Arena) -> R) -> R {
-    with_pool(f, |pool, f| {
-        let guard = PlainScope::enter(pool);
-        // SAFETY: as in `run_scope_slow`: the pooled arena is the guard's alone until it closes.
-        let result = f(unsafe { guard.arena.as_ref() });
-        guard.finish();
-        result
-    })
-}
-
-/// A scope with options, tracing, or knobs not loaded yet.
+/// A scope with options, tracing, knobs not loaded yet or changed, an arena not in the steady
+/// state yet, or the first scope of this depth on this thread.
 #[inline(never)]
 fn run_scope_slow<R>(
-    options: &ScopeOptions,
+    options: ScopeOptions,
     location: Option<&'static panic::Location<'static>>,
-    state: u8,
     f: impl for<'a> FnOnce(&'a Arena) -> R,
 ) -> R {
-    let traced = if state == config::LOADED {
+    let state = config::scope_state();
+    let traced = if state & (config::LOADED | config::TRACE) == config::LOADED {
         None
     } else {
         entry_slow(state)
     };
-    with_pool(f, |pool, f| {
-        let guard = ScopeGuard::enter(pool, options, location, traced);
-        // SAFETY: the arena is boxed in the pool and stays there, unmoved and not reset, until
-        // the guard is closed after `f` returned or unwound; the pool hands each depth to one
-        // scope at a time, so no other reference to it exists. `f` gets a shared borrow that
-        // cannot escape (the higher-ranked closure type forbids returning or storing it).
-        let result = f(unsafe { guard.arena.as_ref() });
-        guard.finish();
-        result
-    })
+    let Some(slot) = take_slot() else {
+        // The thread is tearing down its thread-locals (a scope in another thread-local's
+        // destructor): a standalone arena.
+        return f(&Arena::new());
+    };
+    let guard = ScopeGuard::enter(slot, &options, location, traced);
+    // SAFETY: as in `run_fast_scope`.
+    let result = f(unsafe { &(*slot.as_ptr()).arena });
+    guard.finish();
+    result
 }
 
-impl Pool {
-    /// Takes the arena for the next depth (creating it the first time) and opens the depth.
-    #[inline(always)]
-    fn open(&self) -> (NonNull<Arena>, usize) {
-        let depth = self.depth.get();
-        // SAFETY: the vector is only touched here and in `Pool`'s drop, never while a reference
-        // into it is held across user code: we copy out one box's address and let go.
-        let arena = unsafe {
-            let arenas = &mut *self.arenas.get();
-            if depth == arenas.len() {
-                grow_pool(arenas);
-            }
-            NonNull::from(&mut **arenas.get_unchecked_mut(depth))
-        };
-        self.depth.set(depth + 1);
-        (arena, depth)
-    }
+/// Takes the slot for the next depth, creating it the first time; `None` once the pool is gone.
+#[inline]
+fn take_slot() -> Option<NonNull<Slot>> {
+    let slot = match NonNull::new(NEXT.get()) {
+        Some(slot) => slot,
+        None => new_slot()?,
+    };
+    // SAFETY: slots live until the pool is freed at thread end.
+    NEXT.set(unsafe { slot.as_ref() }.deeper.get());
+    Some(slot)
 }
 
+/// `NEXT` is null while the pool lives only when every slot is taken by an open scope (the
+/// pool has one per open depth): adds the slot of the next depth and links it below the
+/// innermost one.
 #[cold]
 #[inline(never)]
-#[allow(clippy::vec_box)]
-fn grow_pool(arenas: &mut Vec<Box<Arena>>) {
-    arenas.push(new_pooled_arena());
+fn new_slot() -> Option<NonNull<Slot>> {
+    POOL.try_with(|pool| {
+        // SAFETY: the vector is touched only here and in `Pool`'s drop, and no reference into
+        // it is kept: slots are reached through their boxes' stable addresses.
+        let slots = unsafe { &mut *pool.slots.get() };
+        let new = NonNull::from(Box::leak(Box::new(Slot {
+            arena: new_pooled_arena(),
+            deeper: Cell::new(ptr::null_mut()),
+            fast_state: Cell::new(NO_FAST_PATH),
+        })));
+        if let Some(parent) = slots.last() {
+            // SAFETY: the innermost slot is live and in use by the enclosing scope, which only
+            // reads its arena; `deeper` is a `Cell` that nothing else touches now.
+            unsafe { parent.as_ref() }.deeper.set(new.as_ptr());
+        }
+        slots.push(new);
+        new
+    })
+    .ok()
 }
 
-/// An open plain scope (see [`run_plain_scope`]).
-struct PlainScope<'p> {
-    pool: &'p Pool,
-    arena: NonNull<Arena>,
-    depth: usize,
+/// An open fast scope (see [`run_fast_scope`]).
+struct FastScope {
+    slot: NonNull<Slot>,
 }
 
-impl<'p> PlainScope<'p> {
-    #[inline(always)]
-    fn enter(pool: &'p Pool) -> Self {
-        let (arena, depth) = pool.open();
-        PlainScope { pool, arena, depth }
-    }
-
+impl FastScope {
     /// Ends the scope normally: a destructor's panic is resumed once the pool is consistent.
     #[inline(always)]
     fn finish(self) {
-        let this = core::mem::ManuallyDrop::new(self);
+        let slot = core::mem::ManuallyDrop::new(self).slot;
         // SAFETY: `f` has returned, so its shared borrow is over; the scope is the arena's only
         // user again.
-        let first_panic = close_plain(unsafe { &mut *this.arena.as_ptr() });
-        this.pool.depth.set(this.depth);
-        if let Some(payload) = first_panic {
+        let arena = unsafe { &mut (*slot.as_ptr()).arena };
+        if arena.rewind_steady() {
+            NEXT.set(slot.as_ptr());
+        } else if let Some(payload) = end_slot(slot) {
             panic::resume_unwind(payload);
         }
     }
 }
 
-impl Drop for PlainScope<'_> {
+impl Drop for FastScope {
     /// Unwinding out of the closure: destructors still run; a second panic from one of them is
     /// dropped, since panicking again now would abort the process.
     fn drop(&mut self) {
-        // SAFETY: as in `finish`: the closure unwound, its borrow is over.
-        let _ = close_plain(unsafe { self.arena.as_mut() });
-        self.pool.depth.set(self.depth);
+        let _ = end_slot(self.slot);
     }
 }
 
-/// The end of a plain scope: a bare rewind in the steady state, the full reset otherwise.
-#[inline(always)]
-fn close_plain(arena: &mut Arena) -> Option<Box<dyn Any + Send>> {
-    let retain_all_used = config::retain() == Retain::Percent(100);
-    if arena.rewind_if_steady(retain_all_used, config::ballast()) {
-        None
-    } else {
-        reset_with_retention(arena).first_panic
-    }
+/// The general end of a scope: destructors, retention, then the steady floor for the next
+/// scopes, and the slot goes back to the pool. Returns a destructor's panic.
+#[cold]
+#[inline(never)]
+fn end_slot(slot: NonNull<Slot>) -> Option<Box<dyn Any + Send>> {
+    // SAFETY: the scope's closure is over; the slot is the caller's alone until `NEXT` points
+    // at it again below.
+    let slot_ref = unsafe { &mut *slot.as_ptr() };
+    let end = reset_with_retention(&mut slot_ref.arena);
+    refresh_fast_path(slot_ref);
+    // Only now: a destructor that opened a scope took a deeper slot, not this one.
+    NEXT.set(slot.as_ptr());
+    end.first_panic
+}
+
+/// Sets the slot's steady floor for the knobs in force and lets the next plain scopes take the
+/// fast path while they stay in force.
+fn refresh_fast_path(slot: &mut Slot) {
+    // Read before the knobs: a knob written after this load changes the state, so a stale
+    // floor is never used.
+    let state = config::scope_state();
+    let fast = state & (config::LOADED | config::TRACE) == config::LOADED
+        && slot.arena.limit().is_none()
+        && slot
+            .arena
+            .set_steady_floor(config::retain(), config::ballast());
+    slot.fast_state.set(if fast { state } else { NO_FAST_PATH });
 }
 
 /// The cold part of a scope's entry: first load of the knobs, tracing.
 #[cold]
 #[inline(never)]
-fn entry_slow(state: u8) -> Option<Instant> {
+fn entry_slow(state: usize) -> Option<Instant> {
     let state = if state & config::LOADED == 0 {
         match config::ensure_loaded() {
             Ok(state) => state,
@@ -262,10 +297,8 @@ enum Place {
 
 /// An open scope. Closing it (normally or while unwinding) runs the arena's destructors, resets
 /// it under the retention policy and gives it back to the pool.
-struct ScopeGuard<'p> {
-    pool: &'p Pool,
-    arena: NonNull<Arena>,
-    depth: usize,
+struct ScopeGuard {
+    slot: NonNull<Slot>,
     options_used: bool,
     place: Place,
     traced: Option<Instant>,
@@ -278,24 +311,21 @@ struct ScopeEnd {
     first_panic: Option<Box<dyn Any + Send>>,
 }
 
-impl<'p> ScopeGuard<'p> {
+impl ScopeGuard {
     #[inline]
     fn enter(
-        pool: &'p Pool,
+        slot: NonNull<Slot>,
         options: &ScopeOptions,
         location: Option<&'static panic::Location<'static>>,
         traced: Option<Instant>,
-    ) -> ScopeGuard<'p> {
-        let (arena, depth) = pool.open();
+    ) -> ScopeGuard {
         let place = match (options.label, location) {
             (Some(label), _) => Place::Label(label),
             (None, Some(location)) => Place::Location(location),
             (None, None) => Place::CallSite(options.call_site),
         };
         let mut guard = ScopeGuard {
-            pool,
-            arena,
-            depth,
+            slot,
             options_used: false,
             place,
             traced,
@@ -311,7 +341,7 @@ impl<'p> ScopeGuard<'p> {
     fn apply_options(&mut self, options: &ScopeOptions) {
         self.options_used = true;
         // SAFETY: the scope has not started yet; the guard is the arena's only user.
-        let arena = unsafe { self.arena.as_mut() };
+        let arena = unsafe { &mut (*self.slot.as_ptr()).arena };
         arena.set_limit(options.limit);
         arena.set_label(options.label.map(Cow::Borrowed));
         if options
@@ -342,12 +372,13 @@ impl<'p> ScopeGuard<'p> {
         }
     }
 
-    /// Resets the arena and pops the depth.
+    /// Resets the arena, sets it up for the fast path and gives the slot back to the pool.
     #[inline]
     fn close(&mut self) -> ScopeEnd {
         // SAFETY: `f` has returned or unwound, so the shared borrow it had is over; the guard is
-        // again the arena's only user.
-        let arena = unsafe { self.arena.as_mut() };
+        // again the slot's only user, until `NEXT` points at it again.
+        let slot = unsafe { &mut *self.slot.as_ptr() };
+        let arena = &mut slot.arena;
         let end = if self.traced.is_some() || self.options_used {
             self.close_slow(arena)
         } else if arena.used_bytes() == 0 && arena.drops_pending() == 0 {
@@ -360,7 +391,9 @@ impl<'p> ScopeGuard<'p> {
         } else {
             reset_with_retention(arena)
         };
-        self.pool.depth.set(self.depth);
+        refresh_fast_path(slot);
+        // Only now: a destructor that opened a scope took a deeper slot, not this one.
+        NEXT.set(self.slot.as_ptr());
         end
     }
 
@@ -419,7 +452,7 @@ fn format_location<'b>(location: &panic::Location<'_>, buffer: &'b mut [u8; 256]
     }
 }
 
-impl Drop for ScopeGuard<'_> {
+impl Drop for ScopeGuard {
     fn drop(&mut self) {
         if !self.finished {
             // Unwinding out of the closure: destructors still run; a second panic from one of
@@ -452,15 +485,22 @@ fn reset_with_retention(arena: &mut Arena) -> ScopeEnd {
 
 /// A new arena for the pool, with `ARENA_BALLAST` reserved (or empty if that cannot be had).
 #[cold]
-fn new_pooled_arena() -> Box<Arena> {
+fn new_pooled_arena() -> Arena {
     let mut arena = Arena::try_with_capacity(config::ballast()).unwrap_or_default();
     arena.pooled = true;
-    Box::new(arena)
+    arena
 }
 
 impl Drop for Pool {
     fn drop(&mut self) {
-        // The thread is ending: free every pooled arena and give its bytes back to the process.
-        self.arenas.get_mut().clear();
+        // The thread is ending (no scope is open: thread-local destructors run after the
+        // thread's code): later scopes, in other thread-locals' destructors, find no slot and
+        // use a standalone arena. Then free every pooled arena and give its bytes back.
+        NEXT.set(ptr::null_mut());
+        for slot in self.slots.get_mut().drain(..) {
+            // SAFETY: each slot came from `Box::leak` in `new_slot` and is freed once, here; no
+            // scope is open, so no pointer to it is in use.
+            drop(unsafe { Box::from_raw(slot.as_ptr()) });
+        }
     }
 }

@@ -252,3 +252,74 @@ fn scopes_on_many_threads_are_independent() {
         assert_eq!(handle.join().unwrap(), expected);
     }
 }
+
+/// Scopes that run on a warmed, steady pooled arena (the fast path that ends with a bare rewind)
+/// must still see everything that makes a scope not steady: a destructor, a new chunk, nesting, a
+/// panic. Each case runs after a warm-up, then the loop is steady again.
+#[test]
+fn a_warmed_steady_scope_still_runs_destructors_grows_nests_and_unwinds() {
+    let round = || {
+        scope(|mem| {
+            let xs = mem.alloc_slice_fill_with(64, |i| i as u64);
+            xs.iter().sum::<u64>()
+        })
+    };
+    let warm = || {
+        for _ in 0..16 {
+            assert_eq!(round(), 2016);
+        }
+    };
+    let reserved = || scope(|mem| mem.stats().reserved_bytes);
+    warm();
+    let steady = reserved();
+    assert!(steady > 0);
+
+    // A destructor registered in a steady scope runs at its end.
+    let drops = Arc::new(AtomicUsize::new(0));
+    scope(|mem| {
+        mem.alloc(1u64);
+        mem.alloc_droppable(CountDrop(Arc::clone(&drops)));
+    });
+    assert_eq!(drops.load(Ordering::SeqCst), 1);
+    warm();
+
+    // A scope that outgrows the steady chunk takes the general end: the next scope starts from
+    // one chunk, empty, large enough for the bigger round.
+    scope(|mem| {
+        mem.alloc_slice_fill_default::<u8>(steady * 4);
+    });
+    let after = scope(|mem| mem.stats());
+    assert_eq!((after.chunks, after.used_bytes), (1, 0));
+    assert!(after.reserved_bytes >= steady * 4, "{after:?}");
+    // Small rounds again: shrunk back to what they need, then steady.
+    warm();
+    let settled = reserved();
+    warm();
+    assert_eq!(reserved(), settled);
+
+    // Nested scopes inside a steady one each get their own arena, and the outer values survive.
+    scope(|outer| {
+        let kept = outer.alloc(41u64);
+        let inner_sum = scope(|inner| {
+            assert_ne!(inner as *const Arena, outer as *const Arena);
+            round() + *inner.alloc(1u64)
+        });
+        assert_eq!((*kept, inner_sum), (41, 2017));
+    });
+
+    // A panic in a steady scope runs its destructor and leaves the pool consistent.
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        scope(|mem| {
+            mem.alloc_droppable(CountDrop(Arc::clone(&drops)));
+            panic!("request failed");
+        })
+    }));
+    assert!(outcome.is_err());
+    assert_eq!(drops.load(Ordering::SeqCst), 2);
+    warm();
+    let clean = scope(|mem| {
+        let s = mem.stats();
+        (s.used_bytes, s.allocations, s.drops_pending)
+    });
+    assert_eq!(clean, (0, 0, 0));
+}
