@@ -9,7 +9,9 @@
 //! ```
 //!
 //! Workloads: `binary_trees <peer> <depth>`, `request_loop <peer> <n>`, `raw_warm <peer> <n>`.
-//! Peers: `arena`, `arena_reset`, `system`, `bumpalo`, `bump_scope`, `typed_arena`.
+//! Peers: `arena`, `arena_reset`, `system`, `bumpalo`, `bump_scope`, `typed_arena`; for
+//! binary-trees also `floor`, no allocator at all (see `BtFloor`): the bound on what any arena
+//! can gain over `Box` there.
 //! Prints one line: `workload peer arg checksum=.. secs=.. peak_rss_kib=.. minflt=..`.
 
 #[path = "../benches/common/mod.rs"]
@@ -48,6 +50,8 @@ fn main() {
         }
     };
     let n: u64 = arg.parse().expect("a number");
+    // The floor's buffers are made (and written) before the timer: it measures the trees alone.
+    let mut floor = (workload == "binary_trees" && peer == "floor").then(|| BtFloor::new(n as u32));
     let (_, faults_before) = memory();
     let started = Instant::now();
     let checksum = match (workload.as_str(), peer.as_str()) {
@@ -57,6 +61,7 @@ fn main() {
         ("binary_trees", "bumpalo") => bt_bumpalo(n as u32),
         ("binary_trees", "bump_scope") => bt_bump_scope(n as u32),
         ("binary_trees", "typed_arena") => bt_typed_arena(n as u32),
+        ("binary_trees", "floor") => floor.as_mut().map_or(0, |floor| floor.run(n as u32)),
         ("request_loop", "arena") => req_arena_scope(n),
         ("request_loop", "arena_reset") => req_arena_reset(n),
         ("request_loop", "system") => req_system(n),

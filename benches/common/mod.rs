@@ -16,6 +16,8 @@
 use std::cell::Cell;
 use std::fmt::Write as _;
 use std::hint::black_box;
+use std::marker::PhantomData;
+use std::mem::{align_of, size_of, MaybeUninit};
 
 use arena::{Arena, ArenaVec};
 
@@ -207,6 +209,84 @@ pub fn bt_typed_arena(n: u32) -> u64 {
             (check(long), rest)
         },
     )
+}
+
+/// The floor of binary-trees: no allocator at all. A tree's nodes go into a buffer reserved and
+/// written once before the run, sized for the largest tree; allocating a node is an index
+/// increment and a bounds check. No allocator can do less per node, so `Box/system ÷ floor`
+/// bounds what any arena can gain over `Box` on this workload on this machine. Only the RSS
+/// driver runs it (`bench_rss binary_trees floor N`), with the buffers made before its timer.
+pub struct BtFloor {
+    temp: Vec<MaybeUninit<u128>>,
+    long: Vec<MaybeUninit<u128>>,
+}
+
+/// A bump over one buffer of [`BtFloor`], for one tree.
+struct FloorBump<'a> {
+    base: *mut Node<'a>,
+    capacity: usize,
+    next: Cell<usize>,
+    _buffer: PhantomData<&'a mut [MaybeUninit<u128>]>,
+}
+
+impl<'a> FloorBump<'a> {
+    fn new(buffer: &'a mut [MaybeUninit<u128>]) -> Self {
+        // A node is 16 bytes and needs at most 16-byte alignment: one `u128` slot each.
+        assert!(size_of::<Node<'_>>() == 16 && align_of::<Node<'_>>() <= align_of::<u128>());
+        FloorBump {
+            base: buffer.as_mut_ptr().cast(),
+            capacity: buffer.len(),
+            next: Cell::new(0),
+            _buffer: PhantomData,
+        }
+    }
+
+    #[inline(always)]
+    fn alloc(&self, node: Node<'a>) -> &'a Node<'a> {
+        let i = self.next.get();
+        assert!(
+            i < self.capacity,
+            "the floor buffer is sized for the largest tree"
+        );
+        self.next.set(i + 1);
+        // SAFETY: slot `i` is inside the buffer, which is borrowed mutably for `'a`, and this bump
+        // hands each slot out once, so the reference is the only one to it.
+        unsafe {
+            let slot = self.base.add(i);
+            slot.write(node);
+            &*slot
+        }
+    }
+}
+
+impl BtFloor {
+    /// Buffers for a run of depth `n`, written once so no page fault happens during the run.
+    pub fn new(n: u32) -> Self {
+        let max = n.max(BT_MIN_DEPTH + 2);
+        let buffer = |nodes: usize| vec![MaybeUninit::new(u128::MAX); nodes];
+        BtFloor {
+            temp: buffer((1 << (max + 2)) - 1),
+            long: buffer((1 << (max + 1)) - 1),
+        }
+    }
+
+    /// The run: the same driver and tree code as every peer.
+    pub fn run(&mut self, n: u32) -> u64 {
+        let (temp, long) = (&mut self.temp, &mut self.long);
+        bt_driver(
+            n,
+            |d| {
+                let bump = FloorBump::new(temp);
+                check(build(&|node| bump.alloc(node), d))
+            },
+            |max, rest| {
+                let bump = FloorBump::new(long);
+                let long = build(&|node| bump.alloc(node), max);
+                let rest = rest();
+                (check(long), rest)
+            },
+        )
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
