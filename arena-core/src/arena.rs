@@ -1391,11 +1391,7 @@ impl Arena {
     /// Called by the pool after the general end of a scope: allows bare rewinds from now on when
     /// the arena holds at most one chunk and no destructor, and `ARENA_RETAIN` is `100` or `off`
     /// with `ballast` (`ARENA_BALLAST`) in force. Returns whether it did.
-    pub(crate) fn set_steady_floor(
-        &mut self,
-        retain: crate::config::Retain,
-        ballast: usize,
-    ) -> bool {
+    pub(crate) fn set_steady_floor(&self, retain: crate::config::Retain, ballast: usize) -> bool {
         use crate::config::Retain;
         let reserved = self.reserved_bytes();
         let one_chunk = reserved == self.newest_chunk_bytes.get() || reserved == 0;

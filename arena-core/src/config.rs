@@ -939,6 +939,9 @@ pub fn set_memlimit(limit: Option<usize>) {
 /// Sets the retention policy of pooled arenas (`ARENA_RETAIN`). Overrides the environment for
 /// this knob.
 ///
+/// It applies from the next scope on every thread; a scope already open may end under the
+/// settings it started with.
+///
 /// ```
 /// use arena_core::config::{set_retain, Retain};
 /// set_retain(Retain::Percent(50));
@@ -954,6 +957,9 @@ pub fn set_retain(retain: Retain) {
 /// Sets the bytes each new pooled arena reserves up front (`ARENA_BALLAST`). Overrides the
 /// environment for this knob.
 ///
+/// It applies from the next scope on every thread; a scope already open may end under the
+/// settings it started with.
+///
 /// ```
 /// arena_core::config::set_ballast(64 << 20);
 /// ```
@@ -967,6 +973,9 @@ pub fn set_ballast(bytes: usize) {
 
 /// Turns the trace lines on or off (`ARENA_DEBUG=arenatrace=1`). Overrides the environment
 /// for this knob.
+///
+/// It applies from the next scope on every thread; a scope already open may end under the
+/// settings it started with.
 ///
 /// ```
 /// arena_core::config::set_trace(false);

@@ -1,10 +1,18 @@
 //! Scopes: a pooled, per-thread arena for the length of a closure.
 //!
-//! Each thread keeps a stack of arenas. A scope takes the next one (nested scopes each get their
-//! own), runs the closure, then runs the pending destructors and rewinds the arena for the next
-//! scope, keeping as much memory as `ARENA_RETAIN` allows. After a few iterations of a steady
-//! loop, entering and leaving a scope touches neither the global allocator nor any lock. The
-//! pool's memory is given back when the thread ends.
+//! Each thread keeps a chain of arenas, one per nesting depth. A scope takes the next one (nested
+//! scopes each get their own), runs the closure, then runs the pending destructors and rewinds
+//! the arena for the next scope, keeping as much memory as `ARENA_RETAIN` allows. After a few
+//! iterations of a steady loop, entering and leaving a scope touches neither the global allocator
+//! nor any lock.
+//!
+//! The hot path is short because the general end of a scope (destructors, retention, a resized
+//! chunk) prepares the next one: it records the knob state it ran under and the least number of
+//! bytes a round must use for its one chunk to be exactly what retention would keep (the steady
+//! floor). While the knobs stay unchanged, the next plain scope is a thread-local load, one
+//! compare of the knob state, and at the end a bare rewind when the round used at least the floor
+//! and took no new chunk or destructor (either resets the floor). Anything else goes the general
+//! way. The pool's memory is given back when the thread ends.
 
 use core::any::Any;
 use core::cell::{Cell, UnsafeCell};
@@ -139,7 +147,7 @@ fn run_scope<R>(
 #[inline(always)]
 fn run_fast_scope<R>(slot: NonNull<Slot>, f: impl for<'a> FnOnce(&'a Arena) -> R) -> R {
     // SAFETY: `slot` is live (the pool frees slots only at thread end, when no scope is open).
-    NEXT.set(unsafe { slot.as_ref() }.deeper.get());
+    NEXT.set(unsafe { (*slot.as_ptr()).deeper.get() });
     let guard = FastScope { slot };
     // SAFETY: the arena stays in its boxed slot, unmoved and not reset, until the guard closes
     // after `f` returned or unwound; `NEXT` moved past the slot, so no other scope takes it
@@ -183,7 +191,7 @@ fn take_slot() -> Option<NonNull<Slot>> {
         None => new_slot()?,
     };
     // SAFETY: slots live until the pool is freed at thread end.
-    NEXT.set(unsafe { slot.as_ref() }.deeper.get());
+    NEXT.set(unsafe { (*slot.as_ptr()).deeper.get() });
     Some(slot)
 }
 
@@ -203,9 +211,10 @@ fn new_slot() -> Option<NonNull<Slot>> {
             fast_state: Cell::new(NO_FAST_PATH),
         })));
         if let Some(parent) = slots.last() {
-            // SAFETY: the innermost slot is live and in use by the enclosing scope, which only
-            // reads its arena; `deeper` is a `Cell` that nothing else touches now.
-            unsafe { parent.as_ref() }.deeper.set(new.as_ptr());
+            // SAFETY: the innermost slot is live. Its scope may be using its arena (even `&mut`,
+            // when this runs from a destructor at that scope's end), so only the `deeper` field
+            // is touched, through a reference to that field alone.
+            unsafe { (*parent.as_ptr()).deeper.set(new.as_ptr()) };
         }
         slots.push(new);
         new
@@ -247,11 +256,12 @@ impl Drop for FastScope {
 #[cold]
 #[inline(never)]
 fn end_slot(slot: NonNull<Slot>) -> Option<Box<dyn Any + Send>> {
-    // SAFETY: the scope's closure is over; the slot is the caller's alone until `NEXT` points
-    // at it again below.
-    let slot_ref = unsafe { &mut *slot.as_ptr() };
-    let end = reset_with_retention(&mut slot_ref.arena);
-    refresh_fast_path(slot_ref);
+    // SAFETY: the scope's closure is over; the arena is the caller's alone until `NEXT` points at
+    // the slot again below. Only the arena field is borrowed: a destructor that opens a scope
+    // may link a new slot through this slot's `deeper`.
+    let end = reset_with_retention(unsafe { &mut (*slot.as_ptr()).arena });
+    // SAFETY: the destructors are done; nothing else refers to the slot now.
+    refresh_fast_path(unsafe { slot.as_ref() });
     // Only now: a destructor that opened a scope took a deeper slot, not this one.
     NEXT.set(slot.as_ptr());
     end.first_panic
@@ -259,7 +269,7 @@ fn end_slot(slot: NonNull<Slot>) -> Option<Box<dyn Any + Send>> {
 
 /// Sets the slot's steady floor for the knobs in force and lets the next plain scopes take the
 /// fast path while they stay in force.
-fn refresh_fast_path(slot: &mut Slot) {
+fn refresh_fast_path(slot: &Slot) {
     // Read before the knobs: a knob written after this load changes the state, so a stale
     // floor is never used.
     let state = config::scope_state();
@@ -376,9 +386,9 @@ impl ScopeGuard {
     #[inline]
     fn close(&mut self) -> ScopeEnd {
         // SAFETY: `f` has returned or unwound, so the shared borrow it had is over; the guard is
-        // again the slot's only user, until `NEXT` points at it again.
-        let slot = unsafe { &mut *self.slot.as_ptr() };
-        let arena = &mut slot.arena;
+        // again the arena's only user, until `NEXT` points at the slot again. Only the arena
+        // field is borrowed (see `end_slot`).
+        let arena = unsafe { &mut (*self.slot.as_ptr()).arena };
         let end = if self.traced.is_some() || self.options_used {
             self.close_slow(arena)
         } else if arena.used_bytes() == 0 && arena.drops_pending() == 0 {
@@ -391,7 +401,8 @@ impl ScopeGuard {
         } else {
             reset_with_retention(arena)
         };
-        refresh_fast_path(slot);
+        // SAFETY: the destructors are done; nothing else refers to the slot now.
+        refresh_fast_path(unsafe { self.slot.as_ref() });
         // Only now: a destructor that opened a scope took a deeper slot, not this one.
         NEXT.set(self.slot.as_ptr());
         end

@@ -225,3 +225,44 @@ fn trace_lines_describe_each_scope_and_free() {
     assert!(lines[2].contains("standalone"), "{}", lines[2]);
     assert!(lines[2].contains(" 1 allocs, 0 drops"), "{}", lines[2]);
 }
+
+#[test]
+#[ignore = "run as a child process by set_trace_applies_from_the_next_scope_of_a_warm_loop"]
+fn child_trace_switched_on() {
+    if !in_child() {
+        return;
+    }
+    let round = || {
+        scope(|mem| {
+            mem.alloc_slice_fill_default::<u64>(64);
+        })
+    };
+    // Warm and steady: these scopes take the fast path, untraced.
+    for _ in 0..100 {
+        round();
+    }
+    config::set_trace(true);
+    round();
+    config::set_trace(false);
+    for _ in 0..100 {
+        round();
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "spawns a process")]
+fn set_trace_applies_from_the_next_scope_of_a_warm_loop() {
+    let (ok, stderr) = run_child("child_trace_switched_on", &[]);
+    assert!(ok, "{stderr}");
+    let lines: Vec<&str> = stderr.lines().filter(|l| l.starts_with("arena ")).collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "exactly the scope run while tracing was on: {stderr}"
+    );
+    assert!(
+        lines[0].contains(" 1 allocs, 0 drops, limit off, "),
+        "{}",
+        lines[0]
+    );
+}

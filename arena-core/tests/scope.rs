@@ -323,3 +323,30 @@ fn a_warmed_steady_scope_still_runs_destructors_grows_nests_and_unwinds() {
     });
     assert_eq!(clean, (0, 0, 0));
 }
+
+/// A destructor run at the end of a scope may itself open scopes, nested one level deeper (a
+/// new pooled arena the first time), while the ending scope's arena is being reset.
+#[test]
+fn a_destructor_at_scope_end_can_open_a_scope() {
+    struct OpensScope(Arc<AtomicUsize>);
+    impl Drop for OpensScope {
+        fn drop(&mut self) {
+            let sum = scope(|mem| mem.alloc_slice_fill_with(10, |i| i).iter().sum::<usize>());
+            self.0.fetch_add(sum, Ordering::SeqCst);
+        }
+    }
+    let seen = Arc::new(AtomicUsize::new(0));
+    for _ in 0..3 {
+        scope(|mem| {
+            mem.alloc(1u64);
+            mem.alloc_droppable(OpensScope(Arc::clone(&seen)));
+        });
+    }
+    assert_eq!(seen.load(Ordering::SeqCst), 3 * 45);
+    // The pool is consistent afterwards, at both depths.
+    scope(|outer| {
+        let inner = scope(|inner| inner as *const Arena as usize);
+        assert_ne!(outer as *const Arena as usize, inner);
+        assert_eq!(outer.stats().used_bytes, 0);
+    });
+}
