@@ -102,10 +102,21 @@ impl<'a, T> ArenaVec<'a, T> {
     /// let mem = Arena::builder().limit(100).build();
     /// assert!(ArenaVec::<u64>::try_with_capacity_in(1000, &mem).is_err());
     /// ```
+    #[inline]
     pub fn try_with_capacity_in(capacity: usize, arena: &'a Arena) -> Result<Self, AllocError> {
-        let mut vec = Self::new_in(arena);
-        vec.try_reserve(capacity)?;
-        Ok(vec)
+        if capacity == 0 || core::mem::size_of::<T>() == 0 {
+            return Ok(Self::new_in(arena));
+        }
+        let () = AssertNoDrop::<T>::OK;
+        // One bump, inlined, instead of the growth path.
+        let buffer = arena.try_alloc_array::<T>(capacity)?;
+        // SAFETY: `buffer` is a fresh block from `arena` with the layout `Layout::array::<T>
+        // (capacity)`, which is exactly what `Allocator::allocate` of `&Arena` hands out for
+        // that layout (it calls the same `try_alloc_layout`); the vector starts empty.
+        let inner = unsafe { ApiVec::from_raw_parts_in(buffer.as_ptr(), 0, capacity, arena) };
+        Ok(ArenaVec {
+            inner: ManuallyDrop::new(inner),
+        })
     }
 
     /// The arena the buffer lives in.
