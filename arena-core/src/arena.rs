@@ -1399,6 +1399,9 @@ impl Arena {
             NOT_STEADY
         } else {
             match retain {
+                // Everything is kept, but a ballast larger than the chunk must still be reserved
+                // by the general end.
+                Retain::Off if ballast > reserved => NOT_STEADY,
                 // Everything is kept: any round that fits the chunk is steady.
                 Retain::Off => 1,
                 Retain::Percent(100) => steady_floor(reserved, ballast),

@@ -173,8 +173,8 @@ fn run_scope_slow<R>(
     };
     let Some(slot) = take_slot() else {
         // The thread is tearing down its thread-locals (a scope in another thread-local's
-        // destructor): a standalone arena.
-        return f(&Arena::new());
+        // destructor): a standalone arena, with the scope's options.
+        return f(&standalone_arena(&options));
     };
     let guard = ScopeGuard::enter(slot, &options, location, traced);
     // SAFETY: as in `run_fast_scope`.
@@ -492,6 +492,23 @@ fn reset_with_retention(arena: &mut Arena) -> ScopeEnd {
         drops: run.count,
         first_panic: run.first_panic,
     }
+}
+
+/// The arena of a scope that finds no pool (its thread is tearing down its thread-locals): the
+/// same options, so its limit holds as in any scope.
+#[cold]
+fn standalone_arena(options: &ScopeOptions) -> Arena {
+    let mut builder = Arena::builder();
+    if let Some(limit) = options.limit {
+        builder = builder.limit(limit);
+    }
+    if let Some(label) = options.label {
+        builder = builder.label(label);
+    }
+    if let Some(capacity) = options.capacity {
+        builder = builder.capacity(capacity);
+    }
+    builder.try_build().unwrap_or_else(|err| err.panic())
 }
 
 /// A new arena for the pool, with `ARENA_BALLAST` reserved (or empty if that cannot be had).
