@@ -1,10 +1,11 @@
-//! Prints the Markdown table of the peer benchmarks (issue 6) from criterion's results of the
-//! last run: each workload, each peer's median, and `arena`'s ratio to the best peer and to
-//! `Box` on the system allocator.
+//! Prints the Markdown table of the peer benchmarks (issue 6) from criterion's results: each
+//! workload, each peer's median, and `arena`'s ratio to the best peer and to `Box` on the system
+//! allocator. Given the results of several runs, each time is the median over the runs (of
+//! criterion's per-run medians), and the ratios are taken between those.
 //!
-//! Run it through `scripts/bench-table`, which runs the benches first (one fresh run). By hand:
-//! `cargo run --release --example bench_table [criterion dir]` (default `$CRITERION_HOME`, else
-//! `$CARGO_TARGET_DIR/criterion`, else `target/criterion`).
+//! Run it through `scripts/bench-table [--runs N]`, which runs the benches first. By hand:
+//! `cargo run --release --example bench_table [criterion dir ..]` (default `$CRITERION_HOME`,
+//! else `$CARGO_TARGET_DIR/criterion`, else `target/criterion`).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -31,16 +32,53 @@ const PEERS: &[(&str, &str)] = &[
     ("typed_arena", "typed-arena"),
 ];
 
-fn criterion_dir() -> PathBuf {
-    if let Some(dir) = std::env::args().nth(1) {
-        return dir.into();
+fn criterion_dirs() -> Vec<PathBuf> {
+    let given: Vec<PathBuf> = std::env::args().skip(1).map(PathBuf::from).collect();
+    if !given.is_empty() {
+        return given;
     }
     if let Some(dir) = std::env::var_os("CRITERION_HOME") {
-        return dir.into();
+        return vec![dir.into()];
     }
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
-    target.join("criterion")
+    vec![target.join("criterion")]
+}
+
+/// The median of `values` (the mean of the middle two for an even count).
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    if values.len() % 2 == 0 {
+        (values[mid - 1] + values[mid]) / 2.0
+    } else {
+        values[mid]
+    }
+}
+
+/// [`load`] for each run, then per benchmark the median over the runs that measured it.
+fn load_runs(dirs: &[PathBuf]) -> BTreeMap<String, BTreeMap<String, f64>> {
+    let mut runs: BTreeMap<String, BTreeMap<String, Vec<f64>>> = BTreeMap::new();
+    for dir in dirs {
+        for (group, results) in load(dir) {
+            for (function, ns) in results {
+                runs.entry(group.clone())
+                    .or_default()
+                    .entry(function)
+                    .or_default()
+                    .push(ns);
+            }
+        }
+    }
+    runs.into_iter()
+        .map(|(group, results)| {
+            let results = results
+                .into_iter()
+                .map(|(function, values)| (function, median(values)))
+                .collect();
+            (group, results)
+        })
+        .collect()
 }
 
 /// The median point estimate (ns) in a criterion `estimates.json`.
@@ -93,17 +131,25 @@ fn ratio(a: Option<f64>, b: Option<f64>) -> String {
 }
 
 fn main() {
-    let dir = criterion_dir();
-    let mut all = load(&dir);
+    let dirs = criterion_dirs();
+    let mut all = load_runs(&dirs);
     if all.is_empty() {
+        let names: Vec<_> = dirs.iter().map(|d| d.display().to_string()).collect();
         eprintln!(
             "no criterion results under {}; run scripts/bench-table (or cargo bench) first",
-            dir.display()
+            names.join(", ")
         );
         std::process::exit(1);
     }
 
-    println!("Medians (lower is better):\n");
+    if dirs.len() > 1 {
+        println!(
+            "Medians over {} runs of criterion's medians (lower is better):\n",
+            dirs.len()
+        );
+    } else {
+        println!("Medians (lower is better):\n");
+    }
     let mut header = String::from("| workload |");
     let mut rule = String::from("|---|");
     for (_, name) in OURS.iter().chain(PEERS) {
@@ -158,7 +204,7 @@ fn main() {
     }
     // Anything else criterion measured in the same run (e.g. the clone-out bench).
     if !all.is_empty() {
-        println!("\nOther benchmarks of the same run:\n");
+        println!("\nOther benchmarks of the same runs:\n");
         println!("| benchmark | median |\n|---|---:|");
         for (group, results) in &all {
             for (function, &ns) in results {

@@ -728,7 +728,9 @@ const GENERATION_STEP: usize = 4;
 
 /// [`LOADED`] | [`TRACE`] | the write generation. Written only under [`WRITER`]; stored with
 /// `Release` after the knob values, so a reader that sees `LOADED` with `Acquire` also sees the
-/// values. A 64-bit counter of writes does not wrap in practice.
+/// values. A 64-bit counter of writes does not wrap in practice; on a 32-bit target it wraps
+/// after 2^30 writes, and a slot idle for exactly a multiple of that many could end one scope
+/// under stale retention knobs (memory kept or freed a round late, nothing unsound).
 static STATE: AtomicUsize = AtomicUsize::new(0);
 
 /// `ARENA_RETAIN`: [`RETAIN_OFF`] or the percent.

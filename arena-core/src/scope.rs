@@ -50,7 +50,8 @@ struct Slot {
     fast_state: Cell<usize>,
 }
 
-/// A [`Slot::fast_state`] that no knob state equals (it would need 2^62 knob writes).
+/// A [`Slot::fast_state`] that no knob state equals (that would take 2^62 knob writes, 2^30 on a
+/// 32-bit target).
 const NO_FAST_PATH: usize = usize::MAX;
 
 /// The arenas of one thread, owned here and freed when the thread ends. Slot `d` serves the
