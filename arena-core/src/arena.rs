@@ -1350,12 +1350,20 @@ impl Arena {
         if self.drops.pending() == 0 && self.reserved_bytes() == self.newest_chunk_bytes.get() {
             // At most one chunk and nothing to drop: rewind it in place. (A chunk is kept whole,
             // so this is what the general path would do, without its bookkeeping.)
-            self.poison_used();
-            self.bump.reset();
+            self.rewind_only_chunk();
             self.allocations.set(0);
         } else {
             self.reset_general();
         }
+    }
+
+    /// Moves the bump pointer of the arena's one chunk back to its start (what was handed out is
+    /// poisoned under the `asan` feature). The caller knows there is no other chunk and no
+    /// pending destructor.
+    #[inline(always)]
+    fn rewind_only_chunk(&mut self) {
+        self.poison_used();
+        self.bump.reset();
     }
 
     /// [`reset`](Arena::reset) with destructors to run or chunks to merge.
@@ -1381,8 +1389,7 @@ impl Arena {
             if used < self.steady_floor.get() {
                 return false;
             }
-            self.poison_used();
-            self.bump.reset();
+            self.rewind_only_chunk();
         }
         self.allocations.set(0);
         true

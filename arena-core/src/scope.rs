@@ -147,8 +147,7 @@ fn run_scope<R>(
 /// options. Enter is two thread-local accesses; the end is a bare rewind in the steady state.
 #[inline(always)]
 fn run_fast_scope<R>(slot: NonNull<Slot>, f: impl for<'a> FnOnce(&'a Arena) -> R) -> R {
-    // SAFETY: `slot` is live (the pool frees slots only at thread end, when no scope is open).
-    NEXT.set(unsafe { (*slot.as_ptr()).deeper.get() });
+    take(slot);
     let guard = FastScope { slot };
     // SAFETY: the arena stays in its boxed slot, unmoved and not reset, until the guard closes
     // after `f` returned or unwound; `NEXT` moved past the slot, so no other scope takes it
@@ -191,9 +190,25 @@ fn take_slot() -> Option<NonNull<Slot>> {
         Some(slot) => slot,
         None => new_slot()?,
     };
-    // SAFETY: slots live until the pool is freed at thread end.
-    NEXT.set(unsafe { (*slot.as_ptr()).deeper.get() });
+    take(slot);
     Some(slot)
+}
+
+/// Marks `slot` as in use: the next scope, nested in this one, takes the slot after it.
+#[inline(always)]
+fn take(slot: NonNull<Slot>) {
+    // SAFETY: `slot` is live (the pool frees slots only at thread end, when no scope is open);
+    // only its `deeper` field is read.
+    NEXT.set(unsafe { (*slot.as_ptr()).deeper.get() });
+}
+
+/// After the general end of a scope: sets the slot up for the fast path under the knobs in
+/// force and gives it back to the pool.
+fn give_back(slot: NonNull<Slot>) {
+    // SAFETY: the scope and its destructors are done; nothing else refers to the slot now.
+    refresh_fast_path(unsafe { slot.as_ref() });
+    // Only now: a destructor that opened a scope took a deeper slot, not this one.
+    NEXT.set(slot.as_ptr());
 }
 
 /// `NEXT` is null while the pool lives only when every slot is taken by an open scope (the
@@ -261,10 +276,7 @@ fn end_slot(slot: NonNull<Slot>) -> Option<Box<dyn Any + Send>> {
     // the slot again below. Only the arena field is borrowed: a destructor that opens a scope
     // may link a new slot through this slot's `deeper`.
     let end = reset_with_retention(unsafe { &mut (*slot.as_ptr()).arena });
-    // SAFETY: the destructors are done; nothing else refers to the slot now.
-    refresh_fast_path(unsafe { slot.as_ref() });
-    // Only now: a destructor that opened a scope took a deeper slot, not this one.
-    NEXT.set(slot.as_ptr());
+    give_back(slot);
     end.first_panic
 }
 
@@ -402,10 +414,7 @@ impl ScopeGuard {
         } else {
             reset_with_retention(arena)
         };
-        // SAFETY: the destructors are done; nothing else refers to the slot now.
-        refresh_fast_path(unsafe { self.slot.as_ref() });
-        // Only now: a destructor that opened a scope took a deeper slot, not this one.
-        NEXT.set(self.slot.as_ptr());
+        give_back(self.slot);
         end
     }
 

@@ -4,6 +4,8 @@
 //! 1024 cases per property natively (well under a second in total), 4 under Miri, which runs
 //! them thousands of times slower (`config_grammar` runs the full tables under Miri).
 
+mod common;
+
 use arena_core::config::{parse_ballast, parse_debug, parse_memlimit, parse_retain, Retain};
 use proptest::prelude::*;
 
@@ -17,12 +19,7 @@ const UNITS: [(&str, u32); 6] = [
 ];
 
 fn config() -> ProptestConfig {
-    ProptestConfig {
-        // Miri runs each case thousands of times slower: a handful there, many natively.
-        cases: if cfg!(miri) { 4 } else { 1024 },
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
+    common::proptest_config("CONFIG_FUZZ_CASES", 1024, 4)
 }
 
 /// Strings close to the grammars: digits, unit letters, signs, separators, spaces, `off`.

@@ -21,6 +21,8 @@
 //! 768 cases natively (about 5 s in a debug build), 3 small ones under Miri. Set
 //! `MODEL_CASES` to run more or fewer.
 
+mod common;
+
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, Once};
 
@@ -700,16 +702,7 @@ fn quiet_expected_panics() {
 }
 
 fn config() -> ProptestConfig {
-    let default = if cfg!(miri) { 3 } else { 768 };
-    let cases = std::env::var("MODEL_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default);
-    ProptestConfig {
-        cases,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
+    common::proptest_config("MODEL_CASES", 768, 3)
 }
 
 proptest! {

@@ -101,9 +101,9 @@ fn retain_100_applies_a_raised_ballast_after_an_empty_scope() {
     );
 }
 
-/// BUG: with `ARENA_RETAIN=off` the empty scope arms the fast path with a floor of 1 although
-/// the one chunk is smaller than the ballast, so the general end (which would keep
-/// `max(reserved, ballast)`) never runs again and the ballast is never reserved.
+/// Regression: with `ARENA_RETAIN=off` an empty scope armed the fast path with a floor of 1
+/// although the one chunk was smaller than the ballast, so the general end (which keeps
+/// `max(reserved, ballast)`) never ran again and the ballast was never reserved.
 #[test]
 fn retain_off_applies_a_raised_ballast_after_an_empty_scope() {
     let reserved = reserved_after_ballast_raised_then_empty_scope(Retain::Off);
@@ -147,8 +147,8 @@ fn retain_100_retries_a_ballast_the_memlimit_refused() {
     );
 }
 
-/// BUG: with `ARENA_RETAIN=off` the fast path is armed on a chunk smaller than the ballast, so
-/// the ballast is never retried once memory is available again.
+/// Regression: with `ARENA_RETAIN=off` the fast path was armed on a chunk smaller than the
+/// ballast, so the ballast was never retried once memory was available again.
 #[test]
 fn retain_off_retries_a_ballast_the_memlimit_refused() {
     let reserved = reserved_after_memlimit_refused_the_ballast(Retain::Off);
@@ -641,8 +641,8 @@ fn scopes_in_a_thread_local_destructor_after_the_pool_is_freed_run_destructors()
     assert_eq!((seen.drops, seen.nested_distinct), (2, true), "{seen:?}");
 }
 
-/// BUG (carried over from before the slot chain): after the pool is freed, a scope falls back to
-/// `Arena::new()` and drops its options, so a scope `limit` is not enforced (DESIGN rule 5).
+/// Regression (older than the slot chain): after the pool is freed, a scope fell back to
+/// `Arena::new()` and dropped its options, so a scope `limit` was not enforced (DESIGN rule 5).
 #[test]
 fn a_scope_limit_holds_in_a_thread_local_destructor_after_the_pool_is_freed() {
     let seen = scopes_in_a_thread_local_destructor(false);

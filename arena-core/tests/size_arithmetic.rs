@@ -17,22 +17,15 @@
 //! terabytes (which AddressSanitizer would report). 512 cases per property natively, 4 under
 //! Miri; `SIZE_CASES` overrides.
 
+mod common;
+
 use std::alloc::Layout;
 
 use arena_core::{AllocErrorKind, Arena};
 use proptest::prelude::*;
 
 fn config() -> ProptestConfig {
-    let default = if cfg!(miri) { 4 } else { 512 };
-    let cases = std::env::var("SIZE_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default);
-    ProptestConfig {
-        cases,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
+    common::proptest_config("SIZE_CASES", 512, 4)
 }
 
 /// Limits up to 1 MiB natively (64 KiB under Miri, where every byte written costs).
