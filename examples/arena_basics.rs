@@ -19,8 +19,8 @@ struct Person<'a> {
 }
 
 fn main() {
-    // mem := arena.NewArena()
-    let mut mem = Arena::new();
+    // mem := arena.NewArena(); counting allocations is opt-in (it costs a little per allocation).
+    let mut mem = Arena::builder().count_allocations(true).build();
     println!(
         "new arena:        {} bytes reserved",
         mem.stats().reserved_bytes
@@ -73,7 +73,11 @@ fn main() {
     let stats = mem.stats();
     println!(
         "stats:            {} allocations, {} B used of {} B reserved in {} chunk(s), {} drop(s) pending",
-        stats.allocations, stats.used_bytes, stats.reserved_bytes, stats.chunks, stats.drops_pending
+        stats.allocations.unwrap_or(0),
+        stats.used_bytes,
+        stats.reserved_bytes,
+        stats.chunks,
+        stats.drops_pending
     );
 
     // reset: every value is freed, the memory stays for the next round.
@@ -82,7 +86,9 @@ fn main() {
     let after = mem.stats();
     println!(
         "reset:            {} allocations, {} B used, {} B still reserved (was {reserved})",
-        after.allocations, after.used_bytes, after.reserved_bytes
+        after.allocations.unwrap_or(0),
+        after.used_bytes,
+        after.reserved_bytes
     );
 
     // mem.Free(): everything goes back at once (dropping the arena does the same).

@@ -126,7 +126,12 @@ use crate::vec::ArenaVec;
 pub struct Arena {
     bump: Engine,
     drops: DropList,
+    /// Allocations since the last reset, kept only while `counts_allocations` (see
+    /// [`Stats::allocations`]).
     allocations: Cell<usize>,
+    /// Whether `allocations` is kept. A plain field, so the allocation fast path reads it once
+    /// per borrow; counting in every arena cost binary-trees about a fifth of its speed.
+    counts_allocations: bool,
     /// Size of the newest chunk, to tell a one-chunk arena from a many-chunk one and to size the
     /// next chunk like bumpalo does (double the last).
     newest_chunk_bytes: Cell<usize>,
@@ -223,6 +228,7 @@ impl Arena {
             bump: Engine::with_min_align(),
             drops: DropList::default(),
             allocations: Cell::new(0),
+            counts_allocations: crate::trace::enabled(),
             newest_chunk_bytes: Cell::new(0),
             steady_floor: Cell::new(NOT_STEADY),
             limit: None,
@@ -304,6 +310,14 @@ impl Arena {
         self.label = label;
     }
 
+    /// Turns the allocation count of [`Stats::allocations`] on or off. Called only on an arena
+    /// that allocated nothing since its last reset, so a count is always complete.
+    pub(crate) fn set_counting(&mut self, on: bool) {
+        debug_assert_eq!(self.used_bytes(), 0, "counting switched mid-round");
+        self.counts_allocations = on;
+        self.allocations.set(0);
+    }
+
     /// The arena's label, if it has one.
     ///
     /// ```
@@ -377,7 +391,9 @@ impl Arena {
             Ok(ptr) => ptr,
             Err(_) => self.alloc_layout_slow(layout)?,
         };
-        self.allocations.set(self.allocations.get() + 1);
+        if self.counts_allocations {
+            self.allocations.set(self.allocations.get() + 1);
+        }
         asan::unpoison(ptr.as_ptr(), layout.size());
         Ok(ptr)
     }
@@ -1268,15 +1284,20 @@ impl Arena {
     ///
     /// let mem = Arena::new();
     /// mem.alloc_slice_copy(&[0u8; 100]);
-    /// assert_eq!(mem.stats().allocations, 1);
     /// assert!(mem.stats().used_bytes >= 100);
+    /// // Allocations are counted on request (or while tracing), since counting is not free.
+    /// assert_eq!(mem.stats().allocations, None);
+    ///
+    /// let counted = Arena::builder().count_allocations(true).build();
+    /// counted.alloc_slice_copy(&[0u8; 100]);
+    /// assert_eq!(counted.stats().allocations, Some(1));
     /// ```
     pub fn stats(&self) -> Stats {
         Stats {
             used_bytes: self.used_bytes(),
             reserved_bytes: self.reserved_bytes(),
             chunks: self.chunk_count(),
-            allocations: self.allocations.get(),
+            allocations: self.allocation_count(),
             drops_pending: self.drops.pending(),
             limit: self.limit,
             label: self.label.clone(),
@@ -1306,9 +1327,10 @@ impl Arena {
         self.allocations.set(0);
     }
 
+    /// The allocations since the last reset, when the arena counts them.
     #[inline]
-    pub(crate) fn allocation_count(&self) -> usize {
-        self.allocations.get()
+    pub(crate) fn allocation_count(&self) -> Option<usize> {
+        self.counts_allocations.then(|| self.allocations.get())
     }
 
     pub(crate) fn chunk_count(&self) -> usize {
@@ -1491,7 +1513,7 @@ impl Arena {
     fn free_in_place(&mut self) -> DropsRun {
         let started = crate::trace::start_if_enabled();
         let used = self.used_bytes();
-        let allocations = self.allocations.get();
+        let allocations = self.allocation_count();
         let run = self.drops.run_all();
         if let Some(started) = started {
             if !self.pooled {

@@ -24,6 +24,7 @@ pub struct ArenaBuilder {
     capacity: usize,
     limit: Option<usize>,
     label: Option<Cow<'static, str>>,
+    count_allocations: Option<bool>,
 }
 
 impl ArenaBuilder {
@@ -68,6 +69,27 @@ impl ArenaBuilder {
         self
     }
 
+    /// Whether the arena counts its allocations in [`Stats::allocations`](crate::Stats).
+    /// The default is to count only while `ARENA_DEBUG=arenatrace=1` is in force when the arena
+    /// is created: counting costs a read-modify-write on every allocation.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let counted = Arena::builder().count_allocations(true).build();
+    /// counted.alloc(1u8);
+    /// counted.alloc_str("two");
+    /// assert_eq!(counted.stats().allocations, Some(2));
+    ///
+    /// let uncounted = Arena::builder().count_allocations(false).build();
+    /// uncounted.alloc(1u8);
+    /// assert_eq!(uncounted.stats().allocations, None);
+    /// ```
+    pub fn count_allocations(mut self, on: bool) -> Self {
+        self.count_allocations = Some(on);
+        self
+    }
+
     /// Creates the arena.
     ///
     /// # Panics
@@ -101,6 +123,9 @@ impl ArenaBuilder {
         let mut arena = Arena::new();
         arena.set_limit(self.limit);
         arena.set_label(self.label);
+        if let Some(on) = self.count_allocations {
+            arena.set_counting(on);
+        }
         arena.reserve_fresh(self.capacity)?;
         Ok(arena)
     }

@@ -206,7 +206,11 @@ fn take(slot: NonNull<Slot>) {
 /// force and gives it back to the pool.
 fn give_back(slot: NonNull<Slot>) {
     // SAFETY: the scope and its destructors are done; nothing else refers to the slot now.
-    refresh_fast_path(unsafe { slot.as_ref() });
+    if refresh_fast_path(unsafe { slot.as_ref() }) {
+        // Fast scopes run with tracing off, so they do not count (a traced scope counted).
+        // SAFETY: as above; the shared borrow of the slot has ended and the arena was reset.
+        unsafe { (*slot.as_ptr()).arena.set_counting(false) };
+    }
     // Only now: a destructor that opened a scope took a deeper slot, not this one.
     NEXT.set(slot.as_ptr());
 }
@@ -281,8 +285,8 @@ fn end_slot(slot: NonNull<Slot>) -> Option<Box<dyn Any + Send>> {
 }
 
 /// Sets the slot's steady floor for the knobs in force and lets the next plain scopes take the
-/// fast path while they stay in force.
-fn refresh_fast_path(slot: &Slot) {
+/// fast path while they stay in force. Returns whether it did.
+fn refresh_fast_path(slot: &Slot) -> bool {
     // Read before the knobs: a knob written after this load changes the state, so a stale
     // floor is never used.
     let state = config::scope_state();
@@ -292,6 +296,7 @@ fn refresh_fast_path(slot: &Slot) {
             .arena
             .set_steady_floor(config::retain(), config::ballast());
     slot.fast_state.set(if fast { state } else { NO_FAST_PATH });
+    fast
 }
 
 /// The cold part of a scope's entry: first load of the knobs, tracing.
@@ -347,6 +352,9 @@ impl ScopeGuard {
             (None, Some(location)) => Place::Location(location),
             (None, None) => Place::CallSite(options.call_site),
         };
+        // SAFETY: the scope has not started yet; the guard is the arena's only user, and the
+        // arena holds nothing (the slot was reset when it was given back).
+        unsafe { (*slot.as_ptr()).arena.set_counting(traced.is_some()) };
         let mut guard = ScopeGuard {
             slot,
             options_used: false,

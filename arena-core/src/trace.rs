@@ -7,7 +7,8 @@
 //!
 //! Fields, in order: sequence number (process-wide), seconds since the first arena of the
 //! process reserved memory, how long the scope (or the free) took, bytes used at the end ->
-//! bytes still reserved afterwards, bytes reserved at the end, chunks holding them, allocations,
+//! bytes still reserved afterwards, bytes reserved at the end, chunks holding them, allocations
+//! (`-` for an arena created before tracing was turned on, which was not counting them),
 //! destructors run, the arena's limit, and its label (or the scope's call site).
 
 use core::fmt::{self, Write as _};
@@ -27,13 +28,19 @@ pub(crate) fn mark_epoch() {
     EPOCH.get_or_init(Instant::now);
 }
 
-/// `Some(now)` when tracing is on (loading the knobs first if no one has yet).
-pub(crate) fn start_if_enabled() -> Option<Instant> {
+/// Whether tracing is on (loading the knobs first if no one has yet; a malformed knob reads
+/// as off here and is reported by the first allocation that needs memory).
+pub(crate) fn enabled() -> bool {
     let mut state = config::scope_state();
     if state & config::LOADED == 0 {
         state = config::ensure_loaded().unwrap_or(0);
     }
-    (state & config::TRACE != 0).then(Instant::now)
+    state & config::TRACE != 0
+}
+
+/// `Some(now)` when tracing is on.
+pub(crate) fn start_if_enabled() -> Option<Instant> {
+    enabled().then(Instant::now)
 }
 
 /// What one line reports.
@@ -43,7 +50,8 @@ pub(crate) struct TraceLine<'s> {
     pub(crate) kept: usize,
     pub(crate) reserved: usize,
     pub(crate) chunks: usize,
-    pub(crate) allocations: usize,
+    /// `None` for an arena that was not counting (created before tracing was turned on).
+    pub(crate) allocations: Option<usize>,
     pub(crate) drops: usize,
     pub(crate) limit: Option<usize>,
     pub(crate) place: &'s str,
@@ -78,16 +86,19 @@ impl TraceLine<'_> {
         let _ = write!(
             line,
             "arena {sequence} @{:.3}s {:.3} ms: {}->{} B used->kept, {} B reserved, {} chunks, \
-             {} allocs, {} drops, limit ",
+             ",
             since_start.as_secs_f64(),
             elapsed.as_secs_f64() * 1e3,
             self.used,
             self.kept,
             self.reserved,
             self.chunks,
-            self.allocations,
-            self.drops,
         );
+        let _ = match self.allocations {
+            Some(count) => write!(line, "{count}"),
+            None => line.write_str("-"),
+        };
+        let _ = write!(line, " allocs, {} drops, limit ", self.drops);
         let _ = match self.limit {
             Some(limit) => write!(line, "{limit} B"),
             None => line.write_str("off"),
@@ -103,7 +114,7 @@ pub(crate) fn arena_freed(
     arena: &Arena,
     started: Instant,
     used: usize,
-    allocations: usize,
+    allocations: Option<usize>,
     drops: usize,
 ) {
     TraceLine {

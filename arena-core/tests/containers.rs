@@ -77,7 +77,7 @@ fn vec_api() {
 
 #[test]
 fn vec_growth_reuses_the_arena_and_keeps_contents() {
-    let mem = Arena::new();
+    let mem = Arena::builder().count_allocations(true).build();
     let mut v = mem.vec::<u64>();
     let n = if cfg!(miri) { 5_000 } else { 100_000 };
     for i in 0..n {
@@ -85,7 +85,12 @@ fn vec_growth_reuses_the_arena_and_keeps_contents() {
     }
     assert!(v.iter().copied().eq(0..n));
     let stats = mem.stats();
-    assert!(stats.allocations < 40, "amortized growth: {stats:?}");
+    // A growing buffer counts once, however often it grew (see `Stats::allocations`).
+    assert_eq!(stats.allocations, Some(1), "{stats:?}");
+    assert!(
+        stats.chunks > 1,
+        "the buffer outgrew the first chunk: {stats:?}"
+    );
 }
 
 #[test]
@@ -160,7 +165,7 @@ fn hash_map_api() {
 
 #[test]
 fn allocator_api2_and_hashbrown_collections_live_in_the_arena() {
-    let mem = Arena::new();
+    let mem = Arena::builder().count_allocations(true).build();
     {
         // Types that own heap memory are fine here: these collections drop their contents.
         let mut names: allocator_api2::vec::Vec<String, &Arena> =
@@ -177,7 +182,7 @@ fn allocator_api2_and_hashbrown_collections_live_in_the_arena() {
         let boxed = allocator_api2::boxed::Box::new_in([1u8; 64], &mem);
         assert_eq!(boxed[63], 1);
     }
-    assert!(mem.stats().allocations > 2);
+    assert!(mem.stats().allocations.expect("counted") > 2);
     assert!(mem.stats().used_bytes > 100 * 4);
 }
 

@@ -241,8 +241,19 @@ fn child_trace_switched_on() {
     for _ in 0..100 {
         round();
     }
+    // Created untraced, so it does not count its allocations: its line shows `-`.
+    let early = Arena::new();
+    early.alloc(1u8);
     config::set_trace(true);
     round();
+    // A scope that starts while tracing counts, for `stats()` as for its line.
+    let counted = scope(|mem| {
+        mem.alloc(1u8);
+        mem.alloc(2u16);
+        mem.stats().allocations
+    });
+    assert_eq!(counted, Some(2));
+    early.free();
     config::set_trace(false);
     for _ in 0..100 {
         round();
@@ -257,12 +268,18 @@ fn set_trace_applies_from_the_next_scope_of_a_warm_loop() {
     let lines: Vec<&str> = stderr.lines().filter(|l| l.starts_with("arena ")).collect();
     assert_eq!(
         lines.len(),
-        1,
-        "exactly the scope run while tracing was on: {stderr}"
+        3,
+        "exactly the two scopes run and the arena freed while tracing was on: {stderr}"
     );
     assert!(
         lines[0].contains(" 1 allocs, 0 drops, limit off, "),
         "{}",
         lines[0]
+    );
+    assert!(lines[1].contains(" 2 allocs, 0 drops, "), "{}", lines[1]);
+    assert!(
+        lines[2].contains(" - allocs, 0 drops, ") && lines[2].contains("unlabelled arena"),
+        "{}",
+        lines[2]
     );
 }

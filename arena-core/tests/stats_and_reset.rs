@@ -4,19 +4,23 @@ use arena_core::Arena;
 
 #[test]
 fn stats_track_allocations_and_memory() {
-    let mem = Arena::builder().label("s").limit(1 << 20).build();
+    let mem = Arena::builder()
+        .label("s")
+        .limit(1 << 20)
+        .count_allocations(true)
+        .build();
     let empty = mem.stats();
     assert_eq!(
         (empty.used_bytes, empty.reserved_bytes, empty.chunks),
         (0, 0, 0)
     );
-    assert_eq!(empty.allocations, 0);
+    assert_eq!(empty.allocations, Some(0));
     for i in 0..10u64 {
         mem.alloc(i);
     }
     mem.alloc_droppable(String::from("x"));
     let s = mem.stats();
-    assert_eq!(s.allocations, 11);
+    assert_eq!(s.allocations, Some(11));
     assert_eq!(s.drops_pending, 1);
     assert!(s.used_bytes >= 80 + 24, "{s:?}");
     assert!(s.used_bytes <= s.reserved_bytes);
@@ -26,8 +30,38 @@ fn stats_track_allocations_and_memory() {
 }
 
 #[test]
+fn allocations_are_counted_only_when_asked() {
+    let plain = Arena::new();
+    plain.alloc(1u64);
+    assert_eq!(plain.stats().allocations, None, "off by default");
+
+    let mut counted = Arena::builder().count_allocations(true).build();
+    counted.alloc(1u64);
+    counted.alloc_str("two");
+    counted.alloc_droppable(String::from("three"));
+    {
+        let mut v = counted.vec_with_capacity::<u32>(4);
+        v.extend([1, 2, 3, 4, 5]); // grows: still one allocation
+        assert_eq!(v.len(), 5);
+    }
+    assert_eq!(counted.stats().allocations, Some(4));
+    counted.reset();
+    assert_eq!(
+        counted.stats().allocations,
+        Some(0),
+        "a reset starts a new count"
+    );
+    counted.alloc(2u8);
+    assert_eq!(counted.stats().allocations, Some(1));
+
+    let off = Arena::builder().count_allocations(false).build();
+    off.alloc(1u64);
+    assert_eq!(off.stats().allocations, None);
+}
+
+#[test]
 fn reset_keeps_memory_so_a_second_fill_needs_no_new_chunk() {
-    let mut mem = Arena::new();
+    let mut mem = Arena::builder().count_allocations(true).build();
     let fill = |mem: &Arena| {
         for i in 0..if cfg!(miri) { 2_000u64 } else { 50_000 } {
             mem.alloc(i);
@@ -42,7 +76,7 @@ fn reset_keeps_memory_so_a_second_fill_needs_no_new_chunk() {
     mem.reset();
     let after_reset = mem.stats();
     assert_eq!(after_reset.used_bytes, 0);
-    assert_eq!(after_reset.allocations, 0);
+    assert_eq!(after_reset.allocations, Some(0));
     assert!(
         after_reset.reserved_bytes >= first.reserved_bytes,
         "memory kept: {after_reset:?}"
