@@ -2,7 +2,8 @@
 //! retention follows `ARENA_RETAIN`, and a thread's pooled memory is given back when it ends.
 //!
 //! These tests change process-wide settings and count global allocations, so they live in their
-//! own test binary and run one after another under a lock.
+//! own test binary and run one after another under a lock. Each runs its scopes on a thread it
+//! joins, so no test's pool outlives it and skews the next one's process-wide totals.
 
 use arena_core::config::{self, Retain};
 use arena_core::scope;
@@ -108,25 +109,32 @@ fn a_warmed_hot_loop_never_reaches_the_global_allocator() {
     let _serial = serial();
     config::set_retain(Retain::Percent(100));
     config::set_ballast(0);
-    let mut checksum = 0;
-    for i in 0..20 {
-        checksum += request(i); // warm-up
-    }
-    let allocations = global_allocations(|| {
-        for i in 20..if cfg!(miri) { 40 } else { 2000 } {
-            checksum += request(i);
+    // On a thread of its own, joined before the lock is released, so its pooled memory is gone
+    // before the next test reads the process-wide total (a test's own thread frees its pool only
+    // when it exits, after the lock).
+    std::thread::spawn(|| {
+        let mut checksum = 0;
+        for i in 0..20 {
+            checksum += request(i); // warm-up
         }
-    });
-    assert_eq!(
-        allocations, 0,
-        "a warmed loop must not allocate from the global allocator"
-    );
-    assert!(checksum > 0);
-    // And the counter does count: a Vec allocates.
-    assert_eq!(
-        global_allocations(|| drop(std::hint::black_box(vec![1u8; 10]))),
-        1
-    );
+        let allocations = global_allocations(|| {
+            for i in 20..if cfg!(miri) { 40 } else { 2000 } {
+                checksum += request(i);
+            }
+        });
+        assert_eq!(
+            allocations, 0,
+            "a warmed loop must not allocate from the global allocator"
+        );
+        assert!(checksum > 0);
+        // And the counter does count: a Vec allocates.
+        assert_eq!(
+            global_allocations(|| drop(std::hint::black_box(vec![1u8; 10]))),
+            1
+        );
+    })
+    .join()
+    .unwrap();
 }
 
 #[test]
