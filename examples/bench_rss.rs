@@ -10,8 +10,8 @@
 //!
 //! Workloads: `binary_trees <peer> <depth>`, `request_loop <peer> <n>`, `raw_warm <peer> <n>`.
 //! Peers: `arena`, `arena_reset`, `system`, `bumpalo`, `bump_scope`, `typed_arena`; for
-//! binary-trees also `floor`, no allocator at all (see `BtFloor`): the bound on what any arena
-//! can gain over `Box` there.
+//! binary-trees and the request loop also `floor`, no allocator at all (see `BtFloor` and
+//! `req_floor`): the bound on what any arena can gain over `Box` there.
 //! Prints one line: `workload peer arg checksum=.. secs=.. peak_rss_kib=.. minflt=..`.
 
 #[path = "../benches/common/mod.rs"]
@@ -68,6 +68,7 @@ fn main() {
         ("request_loop", "bumpalo") => req_bumpalo(n),
         ("request_loop", "bump_scope") => req_bump_scope(n),
         ("request_loop", "typed_arena") => req_typed_arena(n),
+        ("request_loop", "floor") => req_floor(n),
         ("raw_warm", _) => {
             // One cold round, one first warm round (its faults reported apart: a reset that
             // merges chunks hands out fresh memory once), then the page faults of 5 warm rounds.

@@ -534,6 +534,74 @@ pub fn req_typed_arena(n: u64) -> u64 {
     total
 }
 
+/// A `fmt::Write` into the unused tail of a fixed buffer (the request floor's strings).
+struct TailWriter<'t> {
+    tail: &'t mut [u8],
+    written: usize,
+}
+
+impl std::fmt::Write for TailWriter<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.written + s.len();
+        self.tail
+            .get_mut(self.written..end)
+            .ok_or(std::fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.written = end;
+        Ok(())
+    }
+}
+
+/// The floor of the request loop: the same request, formatting and checksum with no allocator
+/// at all. Records, strings and the pushed values go into buffers on the stack, taken by moving a
+/// cursor; nothing is freed. `Box/system ÷ floor` bounds what any arena can gain over `Box` on
+/// this workload on this machine. Only the RSS driver runs it (`bench_rss request_loop floor N`).
+pub fn req_floor(n: u64) -> u64 {
+    let mut total = 0u64;
+    for i in 0..n {
+        let mut text = [0u8; 16 * 32];
+        let mut text_left: &mut [u8] = &mut text;
+        let mut slots = [MaybeUninit::<Rec<'_>>::uninit(); REQ_RECORDS as usize];
+        let mut slots_left: &mut [MaybeUninit<Rec<'_>>] = &mut slots;
+        let mut head: Option<&Rec<'_>> = None;
+        for k in 0..REQ_RECORDS {
+            let name = (k % REQ_NAME_EVERY == 0).then(|| {
+                let mut out = TailWriter {
+                    tail: std::mem::take(&mut text_left),
+                    written: 0,
+                };
+                write!(out, "req-{i}-{k}").expect("32 bytes hold a request name");
+                let (name, rest) = out.tail.split_at_mut(out.written);
+                text_left = rest;
+                // SAFETY: `name` is exactly the bytes `write_str` copied, whole `str` pieces one
+                // after another (a piece that does not fit is refused before any byte is
+                // copied, and then `expect` panics), so it is UTF-8. Validating it again would
+                // make the floor do work no peer does.
+                unsafe { std::str::from_utf8_unchecked(name) }
+            });
+            let (id, a, b) = record(i, k);
+            let (slot, rest) = std::mem::take(&mut slots_left)
+                .split_first_mut()
+                .expect("one slot per record");
+            slots_left = rest;
+            head = Some(&*slot.write(Rec {
+                id,
+                a,
+                b,
+                name,
+                next: head,
+            }));
+        }
+        let mut v = [0u32; REQ_PUSHES as usize];
+        for j in 0..REQ_PUSHES {
+            v[j as usize] = push_value(i, j);
+        }
+        let vsum: u64 = black_box(&v).iter().map(|&x| u64::from(x)).sum();
+        total = total.wrapping_add(mix(rec_sum(head), vsum));
+    }
+    total
+}
+
 // ---------------------------------------------------------------------------------------------
 // raw allocation: N u64 one at a time, freed at once
 // ---------------------------------------------------------------------------------------------
