@@ -322,12 +322,22 @@ impl<'a> ArenaString<'a> {
             out: &'s mut ArenaString<'a>,
             failure: Option<AllocError>,
         }
+        impl Writer<'_, '_> {
+            /// Keeps the error for `try_write_fmt` to return; out of line, so the common case
+            /// saves no registers for it.
+            #[cold]
+            #[inline(never)]
+            fn fail(&mut self, err: AllocError) -> fmt::Result {
+                self.failure = Some(err);
+                Err(fmt::Error)
+            }
+        }
         impl fmt::Write for Writer<'_, '_> {
             fn write_str(&mut self, s: &str) -> fmt::Result {
-                self.out.try_push_str(s).map_err(|err| {
-                    self.failure = Some(err);
-                    fmt::Error
-                })
+                match self.out.try_push_str(s) {
+                    Ok(()) => Ok(()),
+                    Err(err) => self.fail(err),
+                }
             }
         }
         let mut writer = Writer {

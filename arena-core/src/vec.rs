@@ -49,6 +49,36 @@ pub struct ArenaVec<'a, T> {
     inner: ManuallyDrop<ApiVec<T, &'a Arena>>,
 }
 
+/// The growth of [`ArenaVec::push`], out of line: takes the parts of a full vector, grows it as
+/// [`ArenaVec::try_reserve`] does, and returns the new buffer and capacity (the length is
+/// unchanged). Panics, as `push` does, when the arena cannot grow it; the caller's vector then
+/// still owns its old buffer, untouched.
+#[cold]
+#[inline(never)]
+fn grow_buffer_for_one<T>(
+    arena: &Arena,
+    ptr: *mut T,
+    len: usize,
+    capacity: usize,
+) -> (*mut T, usize) {
+    let inner = if capacity == 0 {
+        ApiVec::new_in(arena)
+    } else {
+        // SAFETY: the parts are those of the caller's live vector (`ArenaVec::grow_one`): `ptr`
+        // was allocated by `arena` for `capacity` elements and holds `len` initialized ones.
+        // The caller replaces its vector with what this returns, so the buffer has one owner.
+        unsafe { ApiVec::from_raw_parts_in(ptr, len, capacity, arena) }
+    };
+    let mut grown = ArenaVec {
+        inner: ManuallyDrop::new(inner),
+    };
+    if let Err(err) = grown.try_reserve(1) {
+        // `try_reserve` left the buffer as it was, and the caller still holds it.
+        err.panic()
+    }
+    (grown.inner.as_mut_ptr(), grown.inner.capacity())
+}
+
 fn overflow_error(arena: &Arena) -> AllocError {
     arena.alloc_error(AllocErrorKind::CapacityOverflow, usize::MAX)
 }
@@ -162,12 +192,21 @@ impl<'a, T> ArenaVec<'a, T> {
         }
     }
 
-    #[cold]
-    #[inline(never)]
+    /// Makes room for one more element. Only the buffer's raw parts go to the out-of-line
+    /// growth, by value, and come back the same way: the vector's address never escapes, so a
+    /// loop of `push`es keeps its pointer, length and capacity in registers.
+    #[inline(always)]
     fn grow_one(&mut self) {
-        if let Err(err) = self.try_reserve(1) {
-            err.panic()
-        }
+        let arena = self.arena();
+        let len = self.inner.len();
+        let (ptr, capacity) =
+            grow_buffer_for_one(arena, self.inner.as_mut_ptr(), len, self.inner.capacity());
+        // SAFETY: `grow_buffer_for_one` returned the buffer of the grown vector it rebuilt from
+        // this vector's parts: allocated by `arena` for `capacity` elements, holding the same
+        // `len` initialized ones. The old value is `ManuallyDrop`, so overwriting it frees
+        // nothing (the grown vector took over the buffer).
+        self.inner =
+            ManuallyDrop::new(unsafe { ApiVec::from_raw_parts_in(ptr, len, capacity, arena) });
     }
 
     /// Appends a value, or gives it back with the reason when the arena cannot grow the buffer.
@@ -504,18 +543,37 @@ impl<'a, T: Copy> ArenaVec<'a, T> {
     /// ```
     #[inline]
     pub fn try_extend_from_slice(&mut self, src: &[T]) -> Result<(), AllocError> {
-        let len = self.inner.len();
-        if self.inner.capacity() - len < src.len() {
-            self.try_reserve(src.len())?;
+        if self.inner.capacity() - self.inner.len() < src.len() {
+            return self.extend_from_slice_growing(src);
         }
-        // SAFETY: there is room for `src.len()` more elements after `len`; `T: Copy`, so a
-        // bitwise copy from the disjoint `src` initializes them.
+        self.copy_into_spare(src);
+        Ok(())
+    }
+
+    /// [`try_extend_from_slice`](ArenaVec::try_extend_from_slice) when the buffer must grow
+    /// first: out of line, so the common case (room left) needs no registers saved.
+    #[cold]
+    #[inline(never)]
+    fn extend_from_slice_growing(&mut self, src: &[T]) -> Result<(), AllocError> {
+        self.try_reserve(src.len())?;
+        self.copy_into_spare(src);
+        Ok(())
+    }
+
+    /// Appends `src`, which the spare capacity holds (checked by the caller).
+    #[inline(always)]
+    fn copy_into_spare(&mut self, src: &[T]) {
+        let len = self.inner.len();
+        debug_assert!(self.inner.capacity() - len >= src.len());
+        // SAFETY: the caller checked there is room for `src.len()` more elements after `len`;
+        // `T: Copy`, so a bitwise copy from the disjoint `src` initializes them. The length is
+        // set first (nothing can observe the vector before the copy, which cannot fail), so no
+        // register has to live across the copy's call to `memcpy`.
         unsafe {
             let end = self.inner.as_mut_ptr().add(len);
-            core::ptr::copy_nonoverlapping(src.as_ptr(), end, src.len());
             self.inner.set_len(len + src.len());
+            core::ptr::copy_nonoverlapping(src.as_ptr(), end, src.len());
         }
-        Ok(())
     }
 }
 

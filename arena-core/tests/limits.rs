@@ -94,6 +94,31 @@ fn containers_growing_past_the_limit_fail_cleanly() {
 }
 
 #[test]
+fn push_past_the_limit_panics_and_leaves_the_vector_whole() {
+    let mem = Arena::builder().limit(16 << 10).label("pushes").build();
+    let mut v = mem.vec::<u64>();
+    let mut pushed = 0u64;
+    let payload = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| loop {
+        v.push(pushed);
+        pushed += 1;
+    }))
+    .unwrap_err();
+    let message = payload.downcast_ref::<String>().unwrap();
+    assert!(message.contains("limit of 16384 bytes"), "{message}");
+    assert!(message.contains("pushes"), "{message}");
+    assert!(pushed > 100);
+    // The failed growth kept the old buffer: every pushed value is there, and the vector is
+    // still usable within its capacity.
+    assert_eq!(v.len() as u64, pushed);
+    assert!(v.iter().copied().eq(0..pushed), "contents intact");
+    assert_eq!(v.pop(), Some(pushed - 1));
+    v.push(7);
+    assert_eq!(v.len() as u64, pushed);
+    assert_eq!(v.last(), Some(&7));
+    assert!(mem.stats().reserved_bytes <= 16 << 10);
+}
+
+#[test]
 fn builder_capacity_above_limit_is_an_error() {
     let err = Arena::builder()
         .capacity(1 << 20)
