@@ -35,8 +35,9 @@ pub struct Stats {
     pub reserved_bytes: usize,
     /// How many chunks hold that memory.
     pub chunks: usize,
-    /// Allocations made since the last reset (container growth counts once per buffer), or
-    /// `None` when the arena does not count them.
+    /// Allocations made since the last reset, or `None` when the arena does not count them. A
+    /// container counts when it takes its first buffer; growing it does not count (except
+    /// under the `asan` feature, where every growth copies into a freshly allocated block).
     ///
     /// Counting is off by default, because it is not free: one more read-modify-write per
     /// allocation made binary-trees about a fifth slower. It is on for an arena built with
