@@ -213,7 +213,9 @@ fn steady_floor(reserved: usize, ballast: usize) -> usize {
 }
 
 impl Arena {
-    /// A new, empty arena. It takes no memory until the first allocation.
+    /// A new, empty arena. It takes no memory until the first allocation. It counts its
+    /// allocations only if `ARENA_DEBUG=arenatrace=1` is in force now (see
+    /// [`Stats::allocations`]; [`Arena::builder`] can ask for counting).
     ///
     /// Go: `arena.NewArena()`.
     ///
