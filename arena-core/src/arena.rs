@@ -317,7 +317,7 @@ impl Arena {
     pub(crate) fn set_counting(&mut self, on: bool) {
         debug_assert_eq!(self.used_bytes(), 0, "counting switched mid-round");
         self.counts_allocations = on;
-        self.allocations.set(0);
+        self.clear_counters();
     }
 
     /// The arena's label, if it has one.
@@ -1375,7 +1375,7 @@ impl Arena {
             // At most one chunk and nothing to drop: rewind it in place. (A chunk is kept whole,
             // so this is what the general path would do, without its bookkeeping.)
             self.rewind_only_chunk();
-            self.allocations.set(0);
+            self.clear_counters();
         } else {
             self.reset_general();
         }
@@ -1415,8 +1415,8 @@ impl Arena {
             }
             self.rewind_only_chunk();
         }
-        // Nothing to clear: the pool turns counting off for the scopes that end here, and
-        // turning it on again starts from zero.
+        // Nothing to clear: the pool enables the fast path only for arenas that do not count,
+        // and turning counting on again starts from zero.
         debug_assert!(!self.counts_allocations, "a fast scope that counts");
         true
     }

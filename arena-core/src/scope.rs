@@ -206,11 +206,7 @@ fn take(slot: NonNull<Slot>) {
 /// force and gives it back to the pool.
 fn give_back(slot: NonNull<Slot>) {
     // SAFETY: the scope and its destructors are done; nothing else refers to the slot now.
-    if refresh_fast_path(unsafe { slot.as_ref() }) {
-        // Fast scopes run with tracing off, so they do not count (a traced scope counted).
-        // SAFETY: as above; the shared borrow of the slot has ended and the arena was reset.
-        unsafe { (*slot.as_ptr()).arena.set_counting(false) };
-    }
+    refresh_fast_path(unsafe { slot.as_ref() });
     // Only now: a destructor that opened a scope took a deeper slot, not this one.
     NEXT.set(slot.as_ptr());
 }
@@ -285,18 +281,20 @@ fn end_slot(slot: NonNull<Slot>) -> Option<Box<dyn Any + Send>> {
 }
 
 /// Sets the slot's steady floor for the knobs in force and lets the next plain scopes take the
-/// fast path while they stay in force. Returns whether it did.
-fn refresh_fast_path(slot: &Slot) -> bool {
+/// fast path while they stay in force.
+fn refresh_fast_path(slot: &Slot) {
     // Read before the knobs: a knob written after this load changes the state, so a stale
     // floor is never used.
     let state = config::scope_state();
+    // A counting arena (its scope started while tracing) takes one more general entry, which
+    // turns counting off: fast scopes never count.
     let fast = state & (config::LOADED | config::TRACE) == config::LOADED
         && slot.arena.limit().is_none()
+        && slot.arena.allocation_count().is_none()
         && slot
             .arena
             .set_steady_floor(config::retain(), config::ballast());
     slot.fast_state.set(if fast { state } else { NO_FAST_PATH });
-    fast
 }
 
 /// The cold part of a scope's entry: first load of the knobs, tracing.
