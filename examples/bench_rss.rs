@@ -11,7 +11,9 @@
 //! Workloads: `binary_trees <peer> <depth>`, `request_loop <peer> <n>`, `raw_warm <peer> <n>`.
 //! Peers: `arena`, `arena_reset`, `system`, `bumpalo`, `bump_scope`, `typed_arena`; for
 //! binary-trees and the request loop also `floor`, no allocator at all (see `BtFloor` and
-//! `req_floor`): the bound on what any arena can gain over `Box` there.
+//! `req_floor`): the bound on what any arena can gain over `Box` there; for the request loop
+//! also `floor_push`, the same with its vector grown by `push` into a buffer allocated before the
+//! run (`req_floor_push`), which is the workload as stated.
 //! Prints one line: `workload peer arg checksum=.. secs=.. peak_rss_kib=.. minflt=..`.
 
 #[path = "../benches/common/mod.rs"]
@@ -69,6 +71,7 @@ fn main() {
         ("request_loop", "bump_scope") => req_bump_scope(n),
         ("request_loop", "typed_arena") => req_typed_arena(n),
         ("request_loop", "floor") => req_floor(n),
+        ("request_loop", "floor_push") => req_floor_push(n),
         ("raw_warm", _) => {
             // One cold round, one first warm round (its faults reported apart: a reset that
             // merges chunks hands out fresh memory once), then the page faults of 5 warm rounds.

@@ -552,52 +552,83 @@ impl std::fmt::Write for TailWriter<'_> {
     }
 }
 
+/// The records and names of one request with no allocator at all: the records go into slots on
+/// the stack and the names into the tail of a stack buffer, each taken by moving a cursor. Returns
+/// the records' checksum (`rec_sum` of the list). Shared by both request floors.
+#[inline(always)]
+fn floor_records(i: u64) -> u64 {
+    let mut text = [0u8; 16 * 32];
+    let mut text_left: &mut [u8] = &mut text;
+    let mut slots = [MaybeUninit::<Rec<'_>>::uninit(); REQ_RECORDS as usize];
+    let mut slots_left: &mut [MaybeUninit<Rec<'_>>] = &mut slots;
+    let mut head: Option<&Rec<'_>> = None;
+    for k in 0..REQ_RECORDS {
+        let name = (k % REQ_NAME_EVERY == 0).then(|| {
+            let mut out = TailWriter {
+                tail: std::mem::take(&mut text_left),
+                written: 0,
+            };
+            write!(out, "req-{i}-{k}").expect("32 bytes hold a request name");
+            let (name, rest) = out.tail.split_at_mut(out.written);
+            text_left = rest;
+            // SAFETY: `name` is exactly the bytes `write_str` copied, whole `str` pieces one
+            // after another (a piece that does not fit is refused before any byte is copied,
+            // and then `expect` panics), so it is UTF-8. Validating it again would make the
+            // floor do work no peer does.
+            unsafe { std::str::from_utf8_unchecked(name) }
+        });
+        let (id, a, b) = record(i, k);
+        let (slot, rest) = std::mem::take(&mut slots_left)
+            .split_first_mut()
+            .expect("one slot per record");
+        slots_left = rest;
+        head = Some(&*slot.write(Rec {
+            id,
+            a,
+            b,
+            name,
+            next: head,
+        }));
+    }
+    rec_sum(head)
+}
+
 /// The floor of the request loop: the same request, formatting and checksum with no allocator
-/// at all. Records, strings and the pushed values go into buffers on the stack, taken by moving a
-/// cursor; nothing is freed. `Box/system ÷ floor` bounds what any arena can gain over `Box` on
-/// this workload on this machine. Only the RSS driver runs it (`bench_rss request_loop floor N`).
+/// at all ([`floor_records`]), and the 256 values written into a fixed array on the stack, which
+/// the compiler vectorizes. `Box/system ÷ floor` bounds what any arena can gain over `Box` on
+/// this work with the vector replaced by an array. Only the RSS driver runs it (`bench_rss
+/// request_loop floor N`).
 pub fn req_floor(n: u64) -> u64 {
     let mut total = 0u64;
     for i in 0..n {
-        let mut text = [0u8; 16 * 32];
-        let mut text_left: &mut [u8] = &mut text;
-        let mut slots = [MaybeUninit::<Rec<'_>>::uninit(); REQ_RECORDS as usize];
-        let mut slots_left: &mut [MaybeUninit<Rec<'_>>] = &mut slots;
-        let mut head: Option<&Rec<'_>> = None;
-        for k in 0..REQ_RECORDS {
-            let name = (k % REQ_NAME_EVERY == 0).then(|| {
-                let mut out = TailWriter {
-                    tail: std::mem::take(&mut text_left),
-                    written: 0,
-                };
-                write!(out, "req-{i}-{k}").expect("32 bytes hold a request name");
-                let (name, rest) = out.tail.split_at_mut(out.written);
-                text_left = rest;
-                // SAFETY: `name` is exactly the bytes `write_str` copied, whole `str` pieces one
-                // after another (a piece that does not fit is refused before any byte is
-                // copied, and then `expect` panics), so it is UTF-8. Validating it again would
-                // make the floor do work no peer does.
-                unsafe { std::str::from_utf8_unchecked(name) }
-            });
-            let (id, a, b) = record(i, k);
-            let (slot, rest) = std::mem::take(&mut slots_left)
-                .split_first_mut()
-                .expect("one slot per record");
-            slots_left = rest;
-            head = Some(&*slot.write(Rec {
-                id,
-                a,
-                b,
-                name,
-                next: head,
-            }));
-        }
+        let records = floor_records(i);
         let mut v = [0u32; REQ_PUSHES as usize];
         for j in 0..REQ_PUSHES {
             v[j as usize] = push_value(i, j);
         }
         let vsum: u64 = black_box(&v).iter().map(|&x| u64::from(x)).sum();
-        total = total.wrapping_add(mix(rec_sum(head), vsum));
+        total = total.wrapping_add(mix(records, vsum));
+    }
+    total
+}
+
+/// The floor of the request loop as the workload states it, with the vector grown by `push`:
+/// as [`req_floor`], except that the 256 values are pushed, one capacity check each, into a
+/// `Vec` whose buffer was allocated once before the first request (`clear` keeps it). No
+/// allocator runs inside the loop, so this is what a free allocator would leave of the request:
+/// `Box/system ÷ floor_push` bounds what any arena can gain over `Box` on the request loop. Only
+/// the RSS driver runs it (`bench_rss request_loop floor_push N`).
+pub fn req_floor_push(n: u64) -> u64 {
+    let mut pushed: Vec<u32> = Vec::with_capacity(REQ_PUSHES as usize);
+    let mut total = 0u64;
+    for i in 0..n {
+        let records = floor_records(i);
+        pushed.clear();
+        for j in 0..REQ_PUSHES {
+            pushed.push(push_value(i, j));
+        }
+        let vsum: u64 = pushed.iter().map(|&x| u64::from(x)).sum();
+        total = total.wrapping_add(mix(records, vsum));
     }
     total
 }
