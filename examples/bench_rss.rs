@@ -13,7 +13,9 @@
 //! binary-trees and the request loop also `floor`, no allocator at all (see `BtFloor` and
 //! `req_floor`): the bound on what any arena can gain over `Box` there; for the request loop
 //! also `floor_push`, the same with its vector grown by `push` into a buffer allocated before the
-//! run (`req_floor_push`), which is the workload as stated.
+//! run (`req_floor_push`), which is the workload as stated; and `parts:NRV`, the request loop
+//! with its names, records and vector each in the arena (`a`) or kept as the floor keeps them
+//! (`s`), to tell what each costs (`req_arena_parts`).
 //! Prints one line: `workload peer arg checksum=.. secs=.. peak_rss_kib=.. minflt=..`.
 
 #[path = "../benches/common/mod.rs"]
@@ -72,6 +74,9 @@ fn main() {
         ("request_loop", "typed_arena") => req_typed_arena(n),
         ("request_loop", "floor") => req_floor(n),
         ("request_loop", "floor_push") => req_floor_push(n),
+        ("request_loop", parts) if req_arena_parts_named(parts).is_some() => {
+            req_arena_parts_named(parts).map_or(0, |run| run(n))
+        }
         ("raw_warm", _) => {
             // One cold round, one first warm round (its faults reported apart: a reset that
             // merges chunks hands out fresh memory once), then the page faults of 5 warm rounds.

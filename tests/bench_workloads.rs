@@ -46,6 +46,12 @@ fn every_request_loop_peer_does_the_same_requests() {
     for (peer, checksum) in peers {
         assert_eq!(checksum, expected, "{peer}");
     }
+    for parts in ["aaa", "aas", "asa", "ass", "saa", "sas", "ssa", "sss"] {
+        let run = req_arena_parts_named(&format!("parts:{parts}")).expect("a known spelling");
+        assert_eq!(run(requests), expected, "parts:{parts}");
+    }
+    assert!(req_arena_parts_named("parts:aax").is_none());
+    assert!(req_arena_parts_named("aaa").is_none());
     assert_ne!(req_arena_reset(requests + 1), expected);
 }
 

@@ -367,12 +367,28 @@ fn request_in(mem: &Arena, i: u64) -> u64 {
             next: head,
         }));
     }
+    mix(rec_sum(head), arena_vector_sum(mem, i))
+}
+
+/// The vector of one request: an `ArenaVec` grown by `push` to 256 values, and their sum.
+#[inline(always)]
+fn arena_vector_sum(mem: &Arena, i: u64) -> u64 {
     let mut v: ArenaVec<'_, u32> = mem.vec();
     for j in 0..REQ_PUSHES {
         v.push(push_value(i, j));
     }
-    let vsum: u64 = v.iter().map(|&x| u64::from(x)).sum();
-    mix(rec_sum(head), vsum)
+    v.iter().map(|&x| u64::from(x)).sum()
+}
+
+/// The vector of one request without an allocator: the 256 values pushed into `pushed`, a `Vec`
+/// allocated before the first request and cleared here, and their sum.
+#[inline(always)]
+fn pushed_vector_sum(pushed: &mut Vec<u32>, i: u64) -> u64 {
+    pushed.clear();
+    for j in 0..REQ_PUSHES {
+        pushed.push(push_value(i, j));
+    }
+    pushed.iter().map(|&x| u64::from(x)).sum()
 }
 
 /// `arena`: one `arena_scope!` per request.
@@ -552,11 +568,22 @@ impl std::fmt::Write for TailWriter<'_> {
     }
 }
 
-/// The records and names of one request with no allocator at all: the records go into slots on
-/// the stack and the names into the tail of a stack buffer, each taken by moving a cursor. Returns
-/// the records' checksum (`rec_sum` of the list). Shared by both request floors.
+/// The records and names of one request with no allocator at all ([`records_and_names`] with
+/// both on the stack). Shared by both request floors.
 #[inline(always)]
 fn floor_records(i: u64) -> u64 {
+    records_and_names::<false, false>(None, i)
+}
+
+/// The 64 records and 16 names of one request; returns the records' checksum (`rec_sum` of the
+/// list). A name is formatted with `alloc_fmt` in `mem` when `NAMES_IN_ARENA`, else into the tail
+/// of a stack buffer; a record is allocated in `mem` when `RECORDS_IN_ARENA`, else written into a
+/// slot on the stack (both taken by moving a cursor). `mem` must be `Some` when either is set.
+#[inline(always)]
+fn records_and_names<const NAMES_IN_ARENA: bool, const RECORDS_IN_ARENA: bool>(
+    mem: Option<&Arena>,
+    i: u64,
+) -> u64 {
     let mut text = [0u8; 16 * 32];
     let mut text_left: &mut [u8] = &mut text;
     let mut slots = [MaybeUninit::<Rec<'_>>::uninit(); REQ_RECORDS as usize];
@@ -564,6 +591,10 @@ fn floor_records(i: u64) -> u64 {
     let mut head: Option<&Rec<'_>> = None;
     for k in 0..REQ_RECORDS {
         let name = (k % REQ_NAME_EVERY == 0).then(|| {
+            if NAMES_IN_ARENA {
+                let mem = mem.expect("an arena for the names");
+                return &*mem.alloc_fmt(format_args!("req-{i}-{k}"));
+            }
             let mut out = TailWriter {
                 tail: std::mem::take(&mut text_left),
                 written: 0,
@@ -578,17 +609,22 @@ fn floor_records(i: u64) -> u64 {
             unsafe { std::str::from_utf8_unchecked(name) }
         });
         let (id, a, b) = record(i, k);
-        let (slot, rest) = std::mem::take(&mut slots_left)
-            .split_first_mut()
-            .expect("one slot per record");
-        slots_left = rest;
-        head = Some(&*slot.write(Rec {
+        let rec = Rec {
             id,
             a,
             b,
             name,
             next: head,
-        }));
+        };
+        head = Some(if RECORDS_IN_ARENA {
+            &*mem.expect("an arena for the records").alloc(rec)
+        } else {
+            let (slot, rest) = std::mem::take(&mut slots_left)
+                .split_first_mut()
+                .expect("one slot per record");
+            slots_left = rest;
+            &*slot.write(rec)
+        });
     }
     rec_sum(head)
 }
@@ -623,14 +659,50 @@ pub fn req_floor_push(n: u64) -> u64 {
     let mut total = 0u64;
     for i in 0..n {
         let records = floor_records(i);
-        pushed.clear();
-        for j in 0..REQ_PUSHES {
-            pushed.push(push_value(i, j));
-        }
-        let vsum: u64 = pushed.iter().map(|&x| u64::from(x)).sum();
-        total = total.wrapping_add(mix(records, vsum));
+        total = total.wrapping_add(mix(records, pushed_vector_sum(&mut pushed, i)));
     }
     total
+}
+
+/// The request loop taken apart, to tell what each part costs in the arena (`bench_rss
+/// request_loop parts:NRV N`): one `arena_scope!` per request, as [`req_arena_scope`], with the
+/// names (`N`), the records (`R`) and the vector (`V`) each either in the arena, as the `arena`
+/// peer does, or where [`req_floor_push`] keeps them (a stack buffer, stack slots, a `Vec`
+/// allocated before the first request). All in the arena is the `arena` peer; none is the push
+/// floor plus an empty scope per request.
+pub fn req_arena_parts<const NAMES: bool, const RECORDS: bool, const VECTOR: bool>(n: u64) -> u64 {
+    let mut pushed: Vec<u32> = Vec::with_capacity(REQ_PUSHES as usize);
+    let mut total = 0u64;
+    for i in 0..n {
+        total = total.wrapping_add(in_scope!(|mem| {
+            let records = records_and_names::<NAMES, RECORDS>(Some(mem), i);
+            let vsum = if VECTOR {
+                arena_vector_sum(mem, i)
+            } else {
+                pushed_vector_sum(&mut pushed, i)
+            };
+            mix(records, vsum)
+        }));
+    }
+    total
+}
+
+/// [`req_arena_parts`] for a `parts:NRV` spelling: three letters, `a` for a part in the arena and
+/// `s` for a part kept as the floor keeps it, names first (`parts:aaa` is the `arena` peer).
+/// `None` for any other spelling.
+pub fn req_arena_parts_named(parts: &str) -> Option<fn(u64) -> u64> {
+    let run: fn(u64) -> u64 = match parts.strip_prefix("parts:")? {
+        "aaa" => req_arena_parts::<true, true, true>,
+        "aas" => req_arena_parts::<true, true, false>,
+        "asa" => req_arena_parts::<true, false, true>,
+        "ass" => req_arena_parts::<true, false, false>,
+        "saa" => req_arena_parts::<false, true, true>,
+        "sas" => req_arena_parts::<false, true, false>,
+        "ssa" => req_arena_parts::<false, false, true>,
+        "sss" => req_arena_parts::<false, false, false>,
+        _ => return None,
+    };
+    Some(run)
 }
 
 // ---------------------------------------------------------------------------------------------
