@@ -16,8 +16,9 @@ use crate::asan;
 // SAFETY: memory handed out stays valid and unmoved until the arena is reset, freed or dropped,
 // which needs `&mut Arena` or `Arena` and so cannot happen while this `&Arena` (and any
 // collection holding it) is alive. Copies of `&Arena` are the same allocator, so memory from one
-// may be passed to another. `grow`/`shrink` keep the contents (bumpalo copies them, or moves the
-// last allocation in place) and leave the old block untouched when they fail.
+// may be passed to another. `grow`/`shrink` keep the contents (in place when the block is the
+// newest allocation of the arena's block, else by copying into a new allocation) and leave the
+// old block untouched when they fail.
 unsafe impl Allocator for &Arena {
     #[inline]
     fn allocate(&self, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
@@ -32,9 +33,8 @@ unsafe impl Allocator for &Arena {
             asan::poison(ptr.as_ptr(), layout.size());
             return;
         }
-        // SAFETY: forwarded under the caller's guarantee that `ptr` was allocated by this arena
-        // with `layout`; bumpalo only reclaims it when it is the newest allocation.
-        unsafe { Allocator::deallocate(&self.bump(), ptr, layout) }
+        // The newest allocation is reclaimed; any other stays until the arena is reset.
+        let _ = self.resize_newest(ptr, layout.size(), 0);
     }
 
     #[inline]
@@ -44,27 +44,20 @@ unsafe impl Allocator for &Arena {
         old_layout: Layout,
         new_layout: Layout,
     ) -> Result<NonNull<[u8]>, AllocError> {
-        if asan::ENABLED {
-            // bumpalo's in-place growth writes bytes that are poisoned: copy to a fresh block.
-            let new = self.try_alloc_layout(new_layout)?;
-            // SAFETY: `ptr` holds `old_layout.size()` initialized bytes (caller's guarantee) and
-            // `new` is a fresh, disjoint block of at least that size.
-            unsafe {
-                core::ptr::copy_nonoverlapping(ptr.as_ptr(), new.as_ptr(), old_layout.size())
-            };
-            asan::poison(ptr.as_ptr(), old_layout.size());
-            return Ok(NonNull::slice_from_raw_parts(new, new_layout.size()));
+        // In place when `ptr` is the newest allocation and the block has room: the cursor moves
+        // up, nothing is copied. Under the sanitizer always copy, so that the old bytes can stay
+        // poisoned.
+        if !asan::ENABLED && ptr.as_ptr() as usize % new_layout.align() == 0 {
+            if let Some(grown) = self.resize_newest(ptr, old_layout.size(), new_layout.size()) {
+                return Ok(NonNull::slice_from_raw_parts(grown, new_layout.size()));
+            }
         }
-        // SAFETY: forwarded under the caller's guarantees for `grow`. bumpalo is fenced (see
-        // `Arena::grow_then`), so this never takes a new chunk; when it fails, the old block is
-        // untouched and we retry once a chunk was reserved under the limits.
-        match unsafe { Allocator::grow(&self.bump(), ptr, old_layout, new_layout) } {
-            Ok(block) => Ok(block),
-            Err(AllocError) => Ok(self.grow_then(new_layout, |bump| {
-                // SAFETY: as above; `ptr` is still the caller's live block.
-                unsafe { Allocator::grow(&bump, ptr, old_layout, new_layout).ok() }
-            })?),
-        }
+        let new = self.try_alloc_uncounted(new_layout)?;
+        // SAFETY: `ptr` holds `old_layout.size()` initialized bytes (caller's guarantee) and
+        // `new` is a fresh block of at least that size, disjoint from the live block `ptr`.
+        unsafe { core::ptr::copy_nonoverlapping(ptr.as_ptr(), new.as_ptr(), old_layout.size()) };
+        asan::poison(ptr.as_ptr(), old_layout.size());
+        Ok(NonNull::slice_from_raw_parts(new, new_layout.size()))
     }
 
     #[inline]
@@ -74,15 +67,27 @@ unsafe impl Allocator for &Arena {
         old_layout: Layout,
         new_layout: Layout,
     ) -> Result<NonNull<[u8]>, AllocError> {
-        if asan::ENABLED && ptr.as_ptr() as usize % new_layout.align() == 0 {
-            // Shrink in place and poison the tail, rather than letting bumpalo move bytes.
-            // SAFETY: `new_layout.size() <= old_layout.size()` (caller's guarantee for `shrink`).
-            let tail = unsafe { ptr.as_ptr().add(new_layout.size()) };
-            asan::poison(tail, old_layout.size() - new_layout.size());
+        if ptr.as_ptr() as usize % new_layout.align() == 0 {
+            // In place: the newest allocation gives its tail back to the block; any other keeps
+            // it until the arena is reset.
+            if asan::ENABLED {
+                // SAFETY: `new_layout.size() <= old_layout.size()` (caller's guarantee for
+                // `shrink`), so the tail lies inside the old block.
+                let tail = unsafe { ptr.as_ptr().add(new_layout.size()) };
+                asan::poison(tail, old_layout.size() - new_layout.size());
+            } else if let Some(shrunk) =
+                self.resize_newest(ptr, old_layout.size(), new_layout.size())
+            {
+                return Ok(NonNull::slice_from_raw_parts(shrunk, new_layout.size()));
+            }
             return Ok(NonNull::slice_from_raw_parts(ptr, new_layout.size()));
         }
-        // SAFETY: forwarded under the caller's guarantees for `shrink`; shrinking never needs a
-        // new chunk.
-        unsafe { Allocator::shrink(&self.bump(), ptr, old_layout, new_layout) }
+        // A stricter alignment than `ptr` has: move to a new block.
+        let new = self.try_alloc_uncounted(new_layout)?;
+        // SAFETY: `ptr` holds at least `new_layout.size()` initialized bytes (the caller's
+        // guarantee: they are its first bytes), and `new` is a fresh, disjoint block that size.
+        unsafe { core::ptr::copy_nonoverlapping(ptr.as_ptr(), new.as_ptr(), new_layout.size()) };
+        asan::poison(ptr.as_ptr(), old_layout.size());
+        Ok(NonNull::slice_from_raw_parts(new, new_layout.size()))
     }
 }

@@ -9,12 +9,31 @@ use core::ptr::{self, NonNull};
 use std::borrow::Cow;
 use std::panic;
 
+use allocator_api2::alloc::Allocator;
 use bumpalo::Bump;
 
-/// The bump allocator underneath. A minimum alignment of 8 keeps the bump pointer aligned for
-/// the common word-sized values, so their fast path needs no alignment arithmetic (sizes are
-/// rounded up to 8 bytes).
+/// The chunk allocator underneath. bumpalo owns the chunks (their sizes, their growth, the
+/// fence that keeps them under the limits); the arena takes each chunk whole as its *block* and
+/// bumps upward through it (see [`Arena::bump_in_block`]).
 pub(crate) type Engine = Bump<8>;
+
+/// The alignment the block's cursor keeps: sizes are rounded up to it, so a value aligned to at
+/// most 8 bytes needs no alignment arithmetic.
+const BLOCK_ALIGN: usize = 8;
+
+/// `size` rounded up to [`BLOCK_ALIGN`]. Never overflows for a `Layout` size, which is at most
+/// `isize::MAX`.
+#[inline(always)]
+const fn block_bytes(size: usize) -> usize {
+    (size + (BLOCK_ALIGN - 1)) & !(BLOCK_ALIGN - 1)
+}
+
+/// The cursor and start of an arena with no block: a dangling address aligned to
+/// [`BLOCK_ALIGN`], with no room after it.
+#[inline(always)]
+fn no_block() -> NonNull<u8> {
+    NonNull::<u64>::dangling().cast()
+}
 
 use crate::asan;
 use crate::budget;
@@ -125,6 +144,14 @@ use crate::vec::ArenaVec;
 /// ```
 pub struct Arena {
     bump: Engine,
+    /// The next free byte of the block: the block is `[block_start, block_end)`, handed out up
+    /// to `cursor`, free from there. The block is bumpalo's whole current chunk, taken from
+    /// bumpalo in one allocation, so bumpalo's own pointer never moves while the arena bumps;
+    /// nothing else allocates from bumpalo. [`no_block`] for all three when there is none.
+    cursor: Cell<NonNull<u8>>,
+    block_start: Cell<NonNull<u8>>,
+    /// The address one past the block (only compared, never dereferenced).
+    block_end: Cell<usize>,
     drops: DropList,
     /// Allocations since the last reset, kept only while `counts_allocations` (see
     /// [`Stats::allocations`]).
@@ -148,9 +175,10 @@ pub struct Arena {
     _not_sync: PhantomData<Cell<()>>,
 }
 
-// SAFETY: the only non-`Send` state is the drop list's raw pointers into the arena's own chunks,
-// and every value they point to was required to be `Send` by `alloc_droppable`; bumpalo's `Bump`
-// is `Send`. Moving the arena moves ownership of all of it to the other thread at once.
+// SAFETY: the only non-`Send` state is raw pointers into the arena's own chunks: the block's
+// cursor and start, and the drop list's, every value of which was required to be `Send` by
+// `alloc_droppable`; bumpalo's `Bump` is `Send`. Moving the arena moves ownership of all of it
+// to the other thread at once.
 unsafe impl Send for Arena {}
 
 /// Compile-time proof that `T` has no drop glue (DESIGN.md rule 2).
@@ -228,6 +256,9 @@ impl Arena {
     pub fn new() -> Self {
         Arena {
             bump: Engine::with_min_align(),
+            cursor: Cell::new(no_block()),
+            block_start: Cell::new(no_block()),
+            block_end: Cell::new(no_block().as_ptr() as usize),
             drops: DropList::default(),
             allocations: Cell::new(0),
             counts_allocations: crate::trace::enabled(),
@@ -242,7 +273,7 @@ impl Arena {
     }
 
     /// Keeps bumpalo from growing on its own: every new chunk goes through
-    /// [`Arena::grow_then`], which reserves it under the limits first.
+    /// [`Arena::add_chunk`], which reserves it under the limits first.
     fn with_bumpalo_fenced(self) -> Self {
         self.bump
             .set_allocation_limit(Some(self.bump.allocated_bytes()));
@@ -296,12 +327,6 @@ impl Arena {
     #[cold]
     pub(crate) fn alloc_error(&self, kind: AllocErrorKind, requested: usize) -> AllocError {
         AllocError::new(kind, requested).with_label(self.label.as_ref())
-    }
-
-    /// The bump allocator underneath, for the `Allocator` impl.
-    #[inline]
-    pub(crate) fn bump(&self) -> &Engine {
-        &self.bump
     }
 
     pub(crate) fn set_limit(&mut self, limit: Option<usize>) {
@@ -389,34 +414,165 @@ impl Arena {
     /// ```
     #[inline(always)]
     pub fn try_alloc_layout(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
-        let ptr = match self.bump.try_alloc_layout(layout) {
-            Ok(ptr) => ptr,
-            Err(_) => self.alloc_layout_slow(layout)?,
-        };
+        let ptr = self.try_alloc_uncounted(layout)?;
         if self.counts_allocations {
             self.allocations.set(self.allocations.get() + 1);
         }
+        Ok(ptr)
+    }
+
+    /// [`try_alloc_layout`](Arena::try_alloc_layout) without counting: for a container's buffer
+    /// that moves as it grows, which is not a new allocation (see [`Stats::allocations`]).
+    #[inline(always)]
+    pub(crate) fn try_alloc_uncounted(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+        let ptr = match self.bump_in_block(layout) {
+            Some(ptr) => ptr,
+            None => self.alloc_layout_slow(layout)?,
+        };
         asan::unpoison(ptr.as_ptr(), layout.size());
         Ok(ptr)
     }
 
+    /// Takes `layout` from the free part of the block, upward, or returns `None` when it does not
+    /// fit. The cursor stays [`BLOCK_ALIGN`]-aligned, so for the common alignments this is a
+    /// compare and an add on the cursor, with no alignment arithmetic.
+    #[inline(always)]
+    fn bump_in_block(&self, layout: Layout) -> Option<NonNull<u8>> {
+        let cursor = self.cursor.get();
+        let at = cursor.as_ptr() as usize;
+        let padding = if layout.align() <= BLOCK_ALIGN {
+            0
+        } else {
+            at.wrapping_neg() & (layout.align() - 1)
+        };
+        let taken = block_bytes(layout.size());
+        // `block_end >= cursor` always; `padding < align` and `taken <= isize::MAX + 7`, so the
+        // sum cannot overflow.
+        if padding + taken > self.block_end.get() - at {
+            return None;
+        }
+        // SAFETY: `padding + taken` bytes fit between the cursor and the end of the block, which
+        // is one allocation (or, with no block, both offsets are 0, which is always allowed), so
+        // both pointers stay inside it; neither is null.
+        unsafe {
+            let start = cursor.as_ptr().add(padding);
+            self.cursor.set(NonNull::new_unchecked(start.add(taken)));
+            Some(NonNull::new_unchecked(start))
+        }
+    }
+
+    /// The block cannot hold `layout`: takes bumpalo's current chunk as the new block when it is
+    /// free, or else a new chunk reserved under the limits, and takes `layout` from it.
     #[cold]
     #[inline(never)]
     fn alloc_layout_slow(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
-        self.grow_then(layout, |bump| bump.try_alloc_layout(layout).ok())
+        if self.take_free_chunk_as_block() {
+            if let Some(ptr) = self.bump_in_block(layout) {
+                return Ok(ptr);
+            }
+        }
+        // Room for the value wherever its alignment puts it in the new block. A size past
+        // `isize::MAX` cannot be had from any allocator: asking for the most a layout can hold
+        // fails the same way (limit or out of memory).
+        let padding = if layout.align() <= BLOCK_ALIGN {
+            0
+        } else {
+            layout.align() - 1
+        };
+        let largest = isize::MAX as usize & !(BLOCK_ALIGN - 1);
+        let probe_size = block_bytes(layout.size())
+            .saturating_add(padding)
+            .min(largest);
+        let Ok(probe) = Layout::from_size_align(probe_size, BLOCK_ALIGN) else {
+            return Err(self.alloc_error(AllocErrorKind::CapacityOverflow, layout.size()));
+        };
+        self.add_chunk(probe, layout.size())?;
+        let taken = self.take_free_chunk_as_block();
+        debug_assert!(taken, "a new chunk is free");
+        match self.bump_in_block(layout) {
+            Some(ptr) => Ok(ptr),
+            // Only a probe cut down to `largest` can be too small, and no allocator grants that.
+            None => Err(self.alloc_error(AllocErrorKind::OutOfMemory, layout.size())),
+        }
     }
 
-    /// Lets bumpalo add one chunk big enough for `request`, reserved first under the arena's
-    /// limit and the process-wide limit, then runs `attempt` (which must allocate `request`) and
-    /// fences bumpalo again.
+    /// Makes bumpalo's current chunk the block when bumpalo has not handed any of it out (a new
+    /// chunk, or one rewound by bumpalo's `reset`): one allocation of all its free bytes. Returns
+    /// whether it did. The old block's free tail, if any, is given up until the next reset.
+    fn take_free_chunk_as_block(&self) -> bool {
+        let free = self.bump.chunk_capacity();
+        if free == 0 {
+            return false;
+        }
+        // bumpalo's pointer and its chunks' starts are aligned to its minimum alignment, 8, so
+        // `free` is a multiple of it.
+        let Ok(whole) = Layout::from_size_align(free, BLOCK_ALIGN) else {
+            return false;
+        };
+        // The whole free part fits the current chunk exactly: bumpalo's fast path, no new chunk.
+        let Ok(start) = self.bump.try_alloc_layout(whole) else {
+            return false;
+        };
+        self.block_start.set(start);
+        self.cursor.set(start);
+        self.block_end.set(start.as_ptr() as usize + free);
+        true
+    }
+
+    /// Forgets the block (its chunk is being reset or freed by bumpalo).
+    #[inline]
+    fn drop_block(&self) {
+        self.cursor.set(no_block());
+        self.block_start.set(no_block());
+        self.block_end.set(no_block().as_ptr() as usize);
+    }
+
+    /// Whether `[ptr, ptr + size)` is the newest allocation of the block: it ends at the cursor.
+    #[inline]
+    fn is_newest(&self, ptr: NonNull<u8>, size: usize) -> bool {
+        let at = ptr.as_ptr() as usize;
+        at >= self.block_start.get().as_ptr() as usize
+            && at.wrapping_add(block_bytes(size)) == self.cursor.get().as_ptr() as usize
+    }
+
+    /// Resizes the newest allocation of the block, `[ptr, ptr + old)`, to `new` bytes where it
+    /// is, by moving the cursor, and returns its start (the same address as `ptr`, derived from
+    /// the block). Returns `None`, changing nothing, when `ptr` is not the newest allocation or
+    /// the block has no room to grow it. `new == 0` gives it back.
+    pub(crate) fn resize_newest(
+        &self,
+        ptr: NonNull<u8>,
+        old: usize,
+        new: usize,
+    ) -> Option<NonNull<u8>> {
+        if !self.is_newest(ptr, old) {
+            return None;
+        }
+        let (old, new) = (block_bytes(old), block_bytes(new));
+        let cursor = self.cursor.get().as_ptr();
+        // SAFETY: the allocation starts at or after the block's start (`is_newest`) and ends at
+        // the cursor, so its start is `old` bytes below the cursor, inside the block.
+        let start = unsafe { cursor.sub(old) };
+        if new > old && new - old > self.block_end.get() - cursor as usize {
+            return None;
+        }
+        // SAFETY: `start + new` is at most the block's end (checked just above when growing; at
+        // most the cursor when shrinking), and the block is not at address 0.
+        unsafe {
+            self.cursor.set(NonNull::new_unchecked(start.add(new)));
+            Some(NonNull::new_unchecked(start))
+        }
+    }
+
+    /// Lets bumpalo add one chunk big enough for `probe`, reserved first under the arena's limit
+    /// and the process-wide limit, and fences bumpalo again. The new chunk becomes bumpalo's
+    /// current chunk, with nothing handed out (the probe allocation only sized it). Errors name
+    /// `requested` bytes, what the caller asked for.
     #[cold]
     #[inline(never)]
-    pub(crate) fn grow_then<R>(
-        &self,
-        request: Layout,
-        attempt: impl FnOnce(&Engine) -> Option<R>,
-    ) -> Result<R, AllocError> {
-        let error = |kind| Err(self.alloc_error(kind, request.size()));
+    fn add_chunk(&self, probe: Layout, requested: usize) -> Result<(), AllocError> {
+        let error = |kind| Err(self.alloc_error(kind, requested));
+        let request = probe;
         if let Err(err) = crate::config::ensure_loaded() {
             return error(AllocErrorKind::Config(err));
         }
@@ -446,7 +602,11 @@ impl Arena {
                 continue;
             }
             self.bump.set_allocation_limit(Some(reserved + grant));
-            let outcome = attempt(&self.bump);
+            let outcome = self.bump.try_alloc_layout(probe).ok().map(|sized| {
+                // SAFETY: `sized` is bumpalo's newest allocation, made just now with `probe`
+                // and never handed out; bumpalo takes it back by moving its pointer up.
+                unsafe { Allocator::deallocate(&&self.bump, sized, probe) }
+            });
             let now = self.bump.allocated_bytes();
             self.bump.set_allocation_limit(Some(now));
             budget::release(grant - (now - reserved));
@@ -468,8 +628,8 @@ impl Arena {
         })
     }
 
-    /// Poisons the whole of the newest chunk (its free space and what `attempt` just took from it;
-    /// the caller unpoisons exactly the bytes it hands out).
+    /// Poisons the whole of the newest chunk (the caller unpoisons exactly the bytes it hands
+    /// out).
     fn poison_new_chunk(&self) {
         if asan::ENABLED {
             // SAFETY: only reads chunk footers; nothing allocates while the iterator lives.
@@ -500,15 +660,16 @@ impl Arena {
         if bytes == 0 {
             return Ok(());
         }
-        let layout = Layout::from_size_align(bytes, 1)
-            .map_err(|_| self.alloc_error(AllocErrorKind::CapacityOverflow, bytes))?;
-        self.grow_then(layout, |bump| bump.try_alloc_layout(layout).ok())?;
-        // The probe allocation only sized the chunk: hand all of it back.
-        self.poison_used();
-        self.bump.reset();
-        self.bump
-            .set_allocation_limit(Some(self.bump.allocated_bytes()));
-        Ok(())
+        // No layout is larger than `isize::MAX` bytes; within that, round to the block's
+        // alignment, down at the very top.
+        if bytes > isize::MAX as usize {
+            return Err(self.alloc_error(AllocErrorKind::CapacityOverflow, bytes));
+        }
+        let size = block_bytes(bytes).min(isize::MAX as usize & !(BLOCK_ALIGN - 1));
+        let Ok(probe) = Layout::from_size_align(size, BLOCK_ALIGN) else {
+            return Err(self.alloc_error(AllocErrorKind::CapacityOverflow, bytes));
+        };
+        self.add_chunk(probe, bytes)
     }
 
     // ---------------------------------------------------------------------------------------
@@ -1309,7 +1470,9 @@ impl Arena {
     /// Bytes consumed since the last reset (see [`Stats::used_bytes`]).
     #[inline]
     pub(crate) fn used_bytes(&self) -> usize {
-        self.bump.allocated_bytes() - self.bump.chunk_capacity()
+        // bumpalo counts the whole block as handed out; its free part is not.
+        let block_free = self.block_end.get() - self.cursor.get().as_ptr() as usize;
+        self.bump.allocated_bytes() - self.bump.chunk_capacity() - block_free
     }
 
     /// Bytes of chunk memory held (see [`Stats::reserved_bytes`]).
@@ -1381,13 +1544,19 @@ impl Arena {
         }
     }
 
-    /// Moves the bump pointer of the arena's one chunk back to its start (what was handed out is
+    /// Moves the cursor of the arena's one chunk back to its start (what was handed out is
     /// poisoned under the `asan` feature). The caller knows there is no other chunk and no
-    /// pending destructor.
+    /// pending destructor. That chunk is the block, or, with no block, untouched since bumpalo
+    /// made or reset it: only the block allocates from bumpalo. bumpalo's own pointer stays
+    /// where it is, with the whole chunk handed out to the block.
     #[inline(always)]
     fn rewind_only_chunk(&mut self) {
-        self.poison_used();
-        self.bump.reset();
+        let start = self.block_start.get();
+        asan::poison(
+            start.as_ptr(),
+            self.cursor.get().as_ptr() as usize - start.as_ptr() as usize,
+        );
+        self.cursor.set(start);
     }
 
     /// [`reset`](Arena::reset) with destructors to run or chunks to merge.
@@ -1408,17 +1577,28 @@ impl Arena {
     /// and returns `false`: the caller takes the general end (destructors, retention).
     #[inline(always)]
     pub(crate) fn rewind_steady(&mut self) -> bool {
-        let used = self.used_bytes();
-        if used != 0 {
-            if used < self.steady_floor.get() {
-                return false;
-            }
-            self.rewind_only_chunk();
-        }
         // Nothing to clear: the pool enables the fast path only for arenas that do not count,
         // and turning counting on again starts from zero.
         debug_assert!(!self.counts_allocations, "a fast scope that counts");
-        true
+        // What the block handed out. While a floor is set (not `NOT_STEADY`) the arena still
+        // holds one chunk and no destructor, since a new chunk or a destructor clears the floor,
+        // and that chunk is the block (or is untouched, with no block): then this is all that
+        // was used.
+        let in_block =
+            self.cursor.get().as_ptr() as usize - self.block_start.get().as_ptr() as usize;
+        let floor = self.steady_floor.get();
+        if in_block != 0 {
+            // `NOT_STEADY` is the largest `usize`, so an arena without a floor stops here.
+            if in_block < floor {
+                return false;
+            }
+            debug_assert_eq!(in_block, self.used_bytes());
+            self.rewind_only_chunk();
+            return true;
+        }
+        // Nothing in the block: the scope used nothing, unless (without a floor) it used chunks
+        // the block has since moved past.
+        floor != NOT_STEADY || self.used_bytes() == 0
     }
 
     /// Called by the pool after the general end of a scope: allows bare rewinds from now on when
@@ -1457,8 +1637,10 @@ impl Arena {
         if reserved == 0 {
             return run;
         }
-        // Rewind: bumpalo keeps the newest (largest) chunk and frees the older ones.
+        // Rewind: bumpalo keeps the newest (largest) chunk and frees the older ones; the next
+        // allocation takes the kept chunk as the block again.
         self.poison_used();
+        self.drop_block();
         self.bump.reset();
         let kept = self.bump.allocated_bytes();
         self.bump.set_allocation_limit(Some(kept));
@@ -1487,6 +1669,7 @@ impl Arena {
     /// Frees every chunk and returns its bytes to the process budget.
     fn release_all_memory(&mut self) {
         let reserved = self.bump.allocated_bytes();
+        self.drop_block();
         self.bump = Engine::with_min_align();
         self.bump.set_allocation_limit(Some(0));
         self.newest_chunk_bytes.set(0);

@@ -36,8 +36,8 @@ pub struct Stats {
     /// How many chunks hold that memory.
     pub chunks: usize,
     /// Allocations made since the last reset, or `None` when the arena does not count them. A
-    /// container counts when it takes its first buffer; growing it does not count (except
-    /// under the `asan` feature, where every growth copies into a freshly allocated block).
+    /// container counts when it takes its first buffer; growing it does not count, in place or
+    /// by a copy.
     ///
     /// Counting is off by default, because it is not free: one more read-modify-write per
     /// allocation made binary-trees about a fifth slower. It is on for an arena built with

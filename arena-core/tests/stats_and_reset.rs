@@ -96,6 +96,21 @@ fn reset_keeps_memory_so_a_second_fill_needs_no_new_chunk() {
     }
 }
 
+/// A reset of a one-chunk arena hands the same memory out again from its start.
+#[test]
+fn reset_hands_out_the_same_memory_again() {
+    let mut mem = Arena::with_capacity(4096);
+    let first = mem.alloc(1u64) as *mut u64 as usize;
+    let second = mem.alloc(2u64) as *mut u64 as usize;
+    assert_eq!(second, first + 8, "the arena bumps upward");
+    mem.alloc_slice_copy(&[0u8; 1000]);
+    mem.reset();
+    assert_eq!(mem.stats().used_bytes, 0);
+    assert_eq!(mem.alloc(3u64) as *mut u64 as usize, first);
+    assert_eq!(mem.stats().used_bytes, 8);
+    assert_eq!(mem.stats().chunks, 1);
+}
+
 #[test]
 fn free_gives_memory_back_to_the_process_budget() {
     let before = arena_core::reserved_bytes_total();
