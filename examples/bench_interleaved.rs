@@ -1,0 +1,85 @@
+//! Runs every peer of one benchmark workload in turn, in one process, several rounds, and prints
+//! each peer's median time and `arena`'s time divided by it (below 1: `arena` is faster). Taking turns round after round spreads the
+//! shared machine's slow spells over all peers alike, where criterion measures one peer after
+//! another (issue 6). A cross-check of the criterion table, not a replacement for it.
+//!
+//! ```text
+//! cargo run --release --example bench_interleaved -- binary_trees 20 5
+//! cargo run --release --example bench_interleaved -- request_loop 200000 7
+//! ```
+
+#[path = "../benches/common/mod.rs"]
+mod common;
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use common::*;
+
+type Peer = (&'static str, Box<dyn Fn() -> u64>);
+
+fn peers(workload: &str, n: u64) -> Vec<Peer> {
+    match workload {
+        "binary_trees" => {
+            let d = u32::try_from(n).expect("a depth");
+            vec![
+                ("arena", Box::new(move || bt_arena_scope(d))),
+                ("arena_reset", Box::new(move || bt_arena_reset(d))),
+                ("system", Box::new(move || bt_system(d))),
+                ("bumpalo", Box::new(move || bt_bumpalo(d))),
+                ("bump_scope", Box::new(move || bt_bump_scope(d))),
+                ("typed_arena", Box::new(move || bt_typed_arena(d))),
+            ]
+        }
+        "request_loop" => vec![
+            ("arena", Box::new(move || req_arena_scope(n))),
+            ("arena_reset", Box::new(move || req_arena_reset(n))),
+            ("system", Box::new(move || req_system(n))),
+            ("bumpalo", Box::new(move || req_bumpalo(n))),
+            ("bump_scope", Box::new(move || req_bump_scope(n))),
+            ("typed_arena", Box::new(move || req_typed_arena(n))),
+            ("floor_push", Box::new(move || req_floor_push(n))),
+        ],
+        other => {
+            eprintln!("unknown workload '{other}': expected binary_trees or request_loop");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (Some(workload), Some(n), rounds) = (args.first(), args.get(1), args.get(2)) else {
+        eprintln!("usage: bench_interleaved <binary_trees DEPTH | request_loop N> [ROUNDS]");
+        std::process::exit(2);
+    };
+    let n: u64 = n.parse().expect("a number");
+    let rounds: usize = rounds.map_or(5, |r| r.parse().expect("a number of rounds"));
+    let peers = peers(workload, n);
+    let mut times = vec![Vec::with_capacity(rounds); peers.len()];
+    let mut checksum = None;
+    for _ in 0..rounds {
+        for (k, (name, run)) in peers.iter().enumerate() {
+            let started = Instant::now();
+            let sum = black_box(run());
+            times[k].push(started.elapsed().as_secs_f64());
+            assert_eq!(
+                *checksum.get_or_insert(sum),
+                sum,
+                "{name} did different work"
+            );
+        }
+    }
+    let medians: Vec<f64> = times
+        .iter_mut()
+        .map(|t| {
+            t.sort_by(f64::total_cmp);
+            t[t.len() / 2]
+        })
+        .collect();
+    let arena = medians[0];
+    println!("{workload} {n}, {rounds} rounds: median, and arena ÷ this peer");
+    for ((name, _), median) in peers.iter().zip(&medians) {
+        println!("{name:12} {:9.1} ms  {:5.2}", median * 1e3, arena / median);
+    }
+}
