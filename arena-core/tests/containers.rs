@@ -109,7 +109,11 @@ fn the_newest_vector_grows_in_place() {
     }
     assert!(v.capacity() >= 4096);
     assert_eq!(v.as_ptr(), start, "grown in place, never copied");
-    assert_eq!(mem.stats().used_bytes, v.capacity() * 4, "no old buffers left behind");
+    assert_eq!(
+        mem.stats().used_bytes,
+        v.capacity() * 4,
+        "no old buffers left behind"
+    );
     assert!(v.iter().copied().eq(0..4096));
     // Another allocation after it: now growth must move the vector, and keep its contents.
     let marker = mem.alloc(7u64);
@@ -131,7 +135,11 @@ fn the_newest_block_is_reclaimed_when_given_back() {
     let before = mem.stats().used_bytes;
     let layout = Layout::from_size_align(100, 4).unwrap();
     let block = (&mem).allocate(layout).unwrap().cast::<u8>();
-    assert_eq!(mem.stats().used_bytes, before + 104, "rounded up to 8 bytes");
+    assert_eq!(
+        mem.stats().used_bytes,
+        before + 104,
+        "rounded up to 8 bytes"
+    );
     // SAFETY: `block` was allocated by `&mem` with `layout` and is not used afterwards.
     unsafe { (&mem).deallocate(block, layout) };
     assert_eq!(mem.stats().used_bytes, before);
