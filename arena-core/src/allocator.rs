@@ -16,9 +16,9 @@ use crate::asan;
 // SAFETY: memory handed out stays valid and unmoved until the arena is reset, freed or dropped,
 // which needs `&mut Arena` or `Arena` and so cannot happen while this `&Arena` (and any
 // collection holding it) is alive. Copies of `&Arena` are the same allocator, so memory from one
-// may be passed to another. `grow`/`shrink` keep the contents (in place when the block is the
-// newest allocation of the arena's block, else by copying into a new allocation) and leave the
-// old block untouched when they fail.
+// may be passed to another. `grow`/`shrink` keep the contents (in place when the memory is the
+// newest allocation in the arena's block, else by copying it into a new allocation, which never
+// overlaps it) and leave the old memory untouched when they fail.
 unsafe impl Allocator for &Arena {
     #[inline]
     fn allocate(&self, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
