@@ -425,6 +425,13 @@ impl Arena {
     /// that moves as it grows, which is not a new allocation (see [`Stats::allocations`]).
     #[inline(always)]
     pub(crate) fn try_alloc_uncounted(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+        if layout.size() == 0 {
+            // A zero-size value needs an aligned address and no memory: no block, no chunk, no
+            // limit. (For a typed allocation this test is decided at compile time.)
+            let aligned = ptr::null_mut::<u8>().wrapping_add(layout.align());
+            // SAFETY: an alignment is a power of two, so the address is not zero.
+            return Ok(unsafe { NonNull::new_unchecked(aligned) });
+        }
         let ptr = match self.bump_in_block(layout) {
             Some(ptr) => ptr,
             None => self.alloc_layout_slow(layout)?,
