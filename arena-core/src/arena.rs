@@ -579,13 +579,12 @@ impl Arena {
     #[inline(never)]
     fn add_chunk(&self, probe: Layout, requested: usize) -> Result<(), AllocError> {
         let error = |kind| Err(self.alloc_error(kind, requested));
-        let request = probe;
         if let Err(err) = crate::config::ensure_loaded() {
             return error(AllocErrorKind::Config(err));
         }
         crate::trace::mark_epoch();
-        let align = request.align().max(16);
-        let Some(needed) = request
+        let align = probe.align().max(16);
+        let Some(needed) = probe
             .size()
             .checked_add(align - 1)
             .map(|n| n & !(align - 1))
@@ -1559,11 +1558,14 @@ impl Arena {
     #[inline(always)]
     fn rewind_only_chunk(&mut self) {
         let start = self.block_start.get();
-        asan::poison(
-            start.as_ptr(),
-            self.cursor.get().as_ptr() as usize - start.as_ptr() as usize,
-        );
+        asan::poison(start.as_ptr(), self.block_used());
         self.cursor.set(start);
+    }
+
+    /// Bytes the block has handed out: from its start to the cursor (0 with no block).
+    #[inline(always)]
+    fn block_used(&self) -> usize {
+        self.cursor.get().as_ptr() as usize - self.block_start.get().as_ptr() as usize
     }
 
     /// [`reset`](Arena::reset) with destructors to run or chunks to merge.
@@ -1591,8 +1593,7 @@ impl Arena {
         // holds one chunk and no destructor, since a new chunk or a destructor clears the floor,
         // and that chunk is the block (or is untouched, with no block): then this is all that
         // was used.
-        let in_block =
-            self.cursor.get().as_ptr() as usize - self.block_start.get().as_ptr() as usize;
+        let in_block = self.block_used();
         let floor = self.steady_floor.get();
         if in_block != 0 {
             // `NOT_STEADY` is the largest `usize`, so an arena without a floor stops here.
