@@ -1,0 +1,23 @@
+//! Every compile-time check of the facade, checked against the compiler's exact messages: cases
+//! that must build are in `tests/ui/pass/`, cases that must fail are in `tests/ui/compile_fail/`
+//! with the expected message in a `.stderr` file beside each. Both are grouped by what they show:
+//!
+//! - `arena_alloc/`: one mistake per case for `#[arena_alloc]`, and a pass case for each option;
+//! - `arena_scope/`: one mistake per case for `arena_scope!`, and its options;
+//! - `gallery/`: each misuse that Go's `arena` package can only catch at run time (with
+//!   `go run -asan`, when the faulty path happens to run) is a compile error here;
+//!   `pass/gallery/fixed.rs` holds the version of each that compiles.
+//!
+//! The pass cases are not only documentation: with any of them, trybuild builds every case fully
+//! instead of only checking it, and `string_in_arena_value` fails only then (its error, E0080,
+//! comes from a constant evaluated after monomorphization, which `cargo check` never reaches).
+//!
+//! Set `TRYBUILD=overwrite` to rewrite the `.stderr` files after a deliberate change of a message.
+
+#[test]
+#[cfg_attr(miri, ignore = "trybuild runs the compiler")]
+fn ui() {
+    let cases = trybuild::TestCases::new();
+    cases.pass("tests/ui/pass/**/*.rs");
+    cases.compile_fail("tests/ui/compile_fail/**/*.rs");
+}
