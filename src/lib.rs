@@ -3,8 +3,8 @@
 
 pub use arena_core::{
     config, reserved_bytes_total, scope, AllocError, AllocErrorKind, Arena, ArenaBuilder,
-    ArenaHashMap, ArenaString, ArenaVec, CloneIn, CloneOut, CloneStrategy, CollectIn,
-    FromIteratorIn, IntoIter, Stats,
+    ArenaHashMap, ArenaPool, ArenaPoolBuilder, ArenaString, ArenaVec, CloneIn, CloneOut,
+    CloneStrategy, CollectIn, FromIteratorIn, IntoIter, PoolStats, PooledArena, Stats,
 };
 
 pub use arena_macros::{arena_alloc, arena_scope};

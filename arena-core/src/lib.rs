@@ -19,6 +19,7 @@ pub mod config;
 mod drop_list;
 mod error;
 mod hash_map;
+mod pool;
 mod scope;
 #[cfg(feature = "serde")]
 mod serde_impls;
@@ -33,6 +34,7 @@ pub use crate::clone::{CloneIn, CloneOut, CloneStrategy};
 pub use crate::collect::{CollectIn, FromIteratorIn};
 pub use crate::error::{AllocError, AllocErrorKind};
 pub use crate::hash_map::ArenaHashMap;
+pub use crate::pool::{ArenaPool, ArenaPoolBuilder, PoolStats, PooledArena};
 pub use crate::scope::scope;
 pub use crate::stats::Stats;
 pub use crate::string::ArenaString;

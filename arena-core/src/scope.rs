@@ -275,7 +275,7 @@ fn end_slot(slot: NonNull<Slot>) -> Option<Box<dyn Any + Send>> {
     // SAFETY: the scope's closure is over; the arena is the caller's alone until `NEXT` points at
     // the slot again below. Only the arena field is borrowed: a destructor that opens a scope
     // may link a new slot through this slot's `deeper`.
-    let end = reset_with_retention(unsafe { &mut (*slot.as_ptr()).arena });
+    let end = reset_with_retention(unsafe { &mut (*slot.as_ptr()).arena }, 0);
     give_back(slot);
     end.first_panic
 }
@@ -332,9 +332,9 @@ struct ScopeGuard {
 }
 
 /// What closing a scope did.
-struct ScopeEnd {
-    drops: usize,
-    first_panic: Option<Box<dyn Any + Send>>,
+pub(crate) struct ScopeEnd {
+    pub(crate) drops: usize,
+    pub(crate) first_panic: Option<Box<dyn Any + Send>>,
 }
 
 impl ScopeGuard {
@@ -418,7 +418,7 @@ impl ScopeGuard {
                 first_panic: None,
             }
         } else {
-            reset_with_retention(arena)
+            reset_with_retention(arena, 0)
         };
         give_back(self.slot);
         end
@@ -432,7 +432,7 @@ impl ScopeGuard {
         let reserved = arena.reserved_bytes();
         let chunks = arena.chunk_count();
         let allocations = arena.allocation_count();
-        let end = reset_with_retention(arena);
+        let end = reset_with_retention(arena, 0);
         if let Some(started) = self.traced {
             let line = TraceLine {
                 started,
@@ -489,11 +489,11 @@ impl Drop for ScopeGuard {
     }
 }
 
-/// Ends a scope that allocated: destructors, then the retention policy (`ARENA_RETAIN`, never
-/// below `ARENA_BALLAST`).
+/// Ends a scope that allocated (or a loan of [`ArenaPool`](crate::ArenaPool)): destructors, then
+/// the retention policy (`ARENA_RETAIN`, never below `ARENA_BALLAST` nor `at_least` bytes).
 #[cold]
 #[inline(never)]
-fn reset_with_retention(arena: &mut Arena) -> ScopeEnd {
+pub(crate) fn reset_with_retention(arena: &mut Arena, at_least: usize) -> ScopeEnd {
     let needed = arena.used_bytes();
     let keep = match config::retain() {
         Retain::Off => arena.reserved_bytes(),
@@ -502,7 +502,8 @@ fn reset_with_retention(arena: &mut Arena) -> ScopeEnd {
             usize::try_from(scaled).unwrap_or(usize::MAX)
         }
     }
-    .max(config::ballast());
+    .max(config::ballast())
+    .max(at_least);
     let run = arena.reset_keeping(keep);
     ScopeEnd {
         drops: run.count,
