@@ -9,9 +9,5 @@ pub use arena_core::{
 
 pub use arena_macros::{arena_alloc, arena_scope};
 
-/// Items the macros expand to. Not public API: names and signatures may change in any release.
 #[doc(hidden)]
-pub mod __private {
-    pub use arena_core::__private::*;
-    include!("private.rs");
-}
+pub mod __private;

@@ -3,7 +3,7 @@
 
 use crate::attr::{self, FieldMode, ItemOptions};
 use crate::errors::Errors;
-use crate::shape::{self, Names, Shape};
+use crate::shape::{self, Classifier, Shape};
 use syn::{Attribute, DeriveInput, Expr, GenericParam, Ident, Lifetime, Member, Type, Visibility};
 
 /// The item, ready to validate and expand.
@@ -160,13 +160,15 @@ impl Input {
             .map_or_else(shape::placeholder_lifetime, |lifetime| {
                 lifetime.ident.clone()
             });
-        let names = Names {
+        let classifier = Classifier {
             item: &item.ident,
             arena: &arena_ident,
             params: &type_params,
         };
         let body = match &mut item.data {
-            syn::Data::Struct(data) => Body::Struct(parse_fields(&mut data.fields, &names, errors)),
+            syn::Data::Struct(data) => {
+                Body::Struct(parse_fields(&mut data.fields, &classifier, errors))
+            }
             syn::Data::Enum(data) => Body::Enum(
                 data.variants
                     .iter_mut()
@@ -179,7 +181,7 @@ impl Input {
                                 .discriminant
                                 .as_ref()
                                 .map(|(_, expr)| expr.clone()),
-                            fields: parse_fields(&mut variant.fields, &names, errors),
+                            fields: parse_fields(&mut variant.fields, &classifier, errors),
                         }
                     })
                     .collect(),
@@ -201,7 +203,7 @@ impl Input {
     }
 }
 
-fn parse_fields(fields: &mut syn::Fields, names: &Names, errors: &mut Errors) -> Fields {
+fn parse_fields(fields: &mut syn::Fields, classifier: &Classifier, errors: &mut Errors) -> Fields {
     let style = match fields {
         syn::Fields::Named(_) => Style::Named,
         syn::Fields::Unnamed(_) => Style::Unnamed,
@@ -214,7 +216,7 @@ fn parse_fields(fields: &mut syn::Fields, names: &Names, errors: &mut Errors) ->
             let mode = attr::parse_field_options(&field.attrs, errors);
             field.attrs.retain(|attr| !attr::is_field_attr(attr));
             let shape = match mode {
-                FieldMode::Mapped => names.classify(&field.ty, errors),
+                FieldMode::Mapped => classifier.classify(&field.ty, errors),
                 _ => Shape::Unsupported,
             };
             Field {

@@ -2,10 +2,11 @@
 //! re-exports them; generated code names only `::arena::__private` (or the `crate = path` you
 //! give) and `::core`.
 //!
-//! The pipeline, one module per step: `attr` parses options, `ast` the item and its fields
-//! (with `shape` for the mapping of field types), `valid` checks it, `expand` generates code,
-//! and `fallback` emits the item plus the errors when something is wrong. `scope` holds
-//! `arena_scope!`.
+//! `#[arena_alloc]` is a pipeline, one module per step: `attr` parses the options, `ast` the
+//! item and its fields (with `shape` for the mapping of field types), `valid` checks it,
+//! `expand` generates the code (one file per generated item family under `expand/`), and
+//! `fallback` emits the item plus the errors when something is wrong; `errors` collects the
+//! errors of every step, so they are all reported at once. `scope` holds `arena_scope!`.
 #![deny(missing_docs)]
 
 mod ast;

@@ -50,8 +50,30 @@ pub enum Shape {
     Unsupported,
 }
 
-/// What the classifier needs to know about the item.
-pub struct Names<'c> {
+impl Shape {
+    /// Whether a type parameter of the item appears anywhere in the shape.
+    pub fn contains_param(&self) -> bool {
+        match self {
+            Shape::Param(_) => true,
+            Shape::Slice { element: inner, .. }
+            | Shape::Ref { target: inner, .. }
+            | Shape::ArenaVec(inner)
+            | Shape::Option(inner)
+            | Shape::Array(inner, _)
+            | Shape::Phantom(inner) => inner.contains_param(),
+            Shape::ArenaHashMap { key, value, .. } => {
+                key.contains_param() || value.contains_param()
+            }
+            Shape::Result(ok, error) => ok.contains_param() || error.contains_param(),
+            Shape::Tuple(elements) => elements.iter().any(Shape::contains_param),
+            _ => false,
+        }
+    }
+}
+
+/// Maps field types to [`Shape`]s, knowing the item's name, its arena lifetime and its type
+/// parameters.
+pub struct Classifier<'c> {
     pub item: &'c Ident,
     pub arena: &'c Ident,
     pub params: &'c [Ident],
@@ -65,7 +87,7 @@ const PRIMITIVES: &[&str] = &[
 const UNSUPPORTED: &str = "mark the field `#[arena(clone)]` to copy it as it is, or \
     `#[arena(with = module)]` to convert it with your own functions";
 
-impl Names<'_> {
+impl Classifier<'_> {
     /// Classifies `ty`, recording in `errors` what cannot be mapped.
     pub fn classify(&self, ty: &Type, errors: &mut Errors) -> Shape {
         match ty {
@@ -194,7 +216,7 @@ impl Names<'_> {
     /// A type parameter inside a type the macro does not know cannot be mapped: in the twin, `T`
     /// means the owned form of the arena's `T`.
     fn reject_params(&self, ty: &Type, errors: &mut Errors) {
-        if let Some(param) = mentioned_param(ty, self.params) {
+        if let Some(param) = first_param_in(ty, self.params) {
             errors.at(
                 ty,
                 format!(
@@ -207,14 +229,15 @@ impl Names<'_> {
     }
 }
 
-struct Mentions<'v> {
+/// Looks through a type for a type parameter, or a lifetime, appearing in it.
+struct Occurrences<'v> {
     params: &'v [Ident],
     lifetime: Option<&'v Ident>,
     found_param: Option<Ident>,
     found_lifetime: bool,
 }
 
-impl<'ast> Visit<'ast> for Mentions<'_> {
+impl<'ast> Visit<'ast> for Occurrences<'_> {
     fn visit_type_path(&mut self, path: &'ast syn::TypePath) {
         if path.qself.is_none() && path.path.segments.len() == 1 {
             let ident = &path.path.segments[0].ident;
@@ -232,28 +255,28 @@ impl<'ast> Visit<'ast> for Mentions<'_> {
     }
 }
 
-/// The first type parameter that `ty` mentions.
-pub fn mentioned_param(ty: &Type, params: &[Ident]) -> Option<Ident> {
-    let mut mentions = Mentions {
+/// The first of `params` that appears in `ty`.
+pub fn first_param_in(ty: &Type, params: &[Ident]) -> Option<Ident> {
+    let mut occurrences = Occurrences {
         params,
         lifetime: None,
         found_param: None,
         found_lifetime: false,
     };
-    mentions.visit_type(ty);
-    mentions.found_param
+    occurrences.visit_type(ty);
+    occurrences.found_param
 }
 
-/// Whether `ty` mentions the lifetime `lifetime`.
-pub fn mentions_lifetime(ty: &Type, lifetime: &Ident) -> bool {
-    let mut mentions = Mentions {
+/// Whether the lifetime `lifetime` appears in `ty`.
+pub fn uses_lifetime(ty: &Type, lifetime: &Ident) -> bool {
+    let mut occurrences = Occurrences {
         params: &[],
         lifetime: Some(lifetime),
         found_param: None,
         found_lifetime: false,
     };
-    mentions.visit_type(ty);
-    mentions.found_lifetime
+    occurrences.visit_type(ty);
+    occurrences.found_lifetime
 }
 
 /// A placeholder arena lifetime for when the item has none (an error has been recorded).

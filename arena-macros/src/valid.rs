@@ -38,7 +38,7 @@ fn check_field(input: &Input, field: &Field, errors: &mut Errors) {
     finder.visit_type(&field.ty);
     if let FieldMode::Clone(keyword) = &field.mode {
         if let Some(lifetime) = &input.arena {
-            if shape::mentions_lifetime(&field.ty, &lifetime.ident) {
+            if shape::uses_lifetime(&field.ty, &lifetime.ident) {
                 errors.at(
                     keyword,
                     format!(
@@ -49,7 +49,7 @@ fn check_field(input: &Input, field: &Field, errors: &mut Errors) {
                 );
             }
         }
-        if let Some(param) = shape::mentioned_param(&field.ty, &input.type_params) {
+        if let Some(param) = shape::first_param_in(&field.ty, &input.type_params) {
             errors.at(
                 keyword,
                 format!(

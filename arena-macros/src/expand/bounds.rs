@@ -1,0 +1,138 @@
+//! The `where` predicates of the generated impls: each type parameter clones out (or in), the
+//! item's own bounds hold for the copies, and the keys of hash maps that involve a type
+//! parameter stay `Eq + Hash` once copied.
+
+use super::types::{Place, Render};
+use super::Expander;
+use crate::ast::{Body, Field};
+use crate::attr::FieldMode;
+use crate::shape::Shape;
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+use syn::visit_mut::VisitMut;
+use syn::{Type, WherePredicate};
+
+/// Pushes onto `keys` the key shape and arena-side key type of every hash map inside `shape`
+/// whose key involves a type parameter: their copies need `Eq + Hash`, which the impls must ask
+/// for.
+fn param_keys<'s>(shape: &'s Shape, keys: &mut Vec<(&'s Shape, &'s Type)>) {
+    match shape {
+        Shape::ArenaHashMap {
+            key,
+            key_type,
+            value,
+        } => {
+            if key.contains_param() {
+                keys.push((key, key_type));
+            }
+            param_keys(key, keys);
+            param_keys(value, keys);
+        }
+        Shape::Slice { element: inner, .. }
+        | Shape::Ref { target: inner, .. }
+        | Shape::ArenaVec(inner)
+        | Shape::Option(inner)
+        | Shape::Array(inner, _) => param_keys(inner, keys),
+        Shape::Result(ok, error) => {
+            param_keys(ok, keys);
+            param_keys(error, keys);
+        }
+        Shape::Tuple(elements) => elements
+            .iter()
+            .for_each(|element| param_keys(element, keys)),
+        _ => {}
+    }
+}
+
+impl Expander<'_> {
+    /// Every shape of every mapped field.
+    fn shapes(&self) -> Vec<&Shape> {
+        let fields: Vec<&Field> = match &self.input.body {
+            Body::Struct(fields) => fields.fields.iter().collect(),
+            Body::Enum(variants) => variants
+                .iter()
+                .flat_map(|variant| &variant.fields.fields)
+                .collect(),
+            Body::Union(_) => Vec::new(),
+        };
+        fields
+            .into_iter()
+            .filter(|field| matches!(field.mode, FieldMode::Mapped))
+            .map(|field| &field.shape)
+            .collect()
+    }
+
+    /// The hash-map keys that need `Eq + Hash` on their copies (see [`param_keys`]).
+    fn hashed_keys(&self) -> Vec<(&Shape, &Type)> {
+        let mut keys = Vec::new();
+        self.shapes()
+            .into_iter()
+            .for_each(|shape| param_keys(shape, &mut keys));
+        keys
+    }
+
+    /// `where` predicates for the `CloneIn<'n>` impls: each parameter copies into `'n`, and the
+    /// item's own bounds hold for the copies.
+    pub(super) fn clone_in_predicates(&self) -> Vec<TokenStream> {
+        let krate = &self.krate;
+        let new_arena = &self.new_arena;
+        let mut predicates = Vec::new();
+        for param in self.input.item.generics.type_params() {
+            let ident = &param.ident;
+            let cloned = self.cloned_param(ident);
+            let bounds = param.bounds.iter().map(|bound| {
+                self.substitute(bound, new_arena.clone(), true, |s, n| {
+                    s.visit_type_param_bound_mut(n)
+                })
+            });
+            predicates.push(quote!(#ident: #krate::__private::CloneIn<#new_arena>));
+            predicates.push(quote!(#cloned: #new_arena #(+ #bounds)*));
+        }
+        if let Some(where_clause) = &self.input.item.generics.where_clause {
+            for predicate in &where_clause.predicates {
+                let predicate: WherePredicate =
+                    self.substitute(predicate, new_arena.clone(), true, |s, n| {
+                        s.visit_where_predicate_mut(n)
+                    });
+                predicates.push(predicate.to_token_stream());
+            }
+        }
+        for (_, key_type) in self.hashed_keys() {
+            let cloned = self.substitute(key_type, new_arena.clone(), true, |s, n| {
+                s.visit_type_mut(n)
+            });
+            predicates.push(quote!(#key_type: ::core::cmp::Eq + ::core::hash::Hash));
+            predicates.push(quote!(#cloned: ::core::cmp::Eq + ::core::hash::Hash));
+        }
+        predicates
+    }
+
+    /// `where` predicates for the `CloneOut` impl: the item's own, each parameter clones out,
+    /// and hashed keys stay hashable once owned.
+    pub(super) fn clone_out_predicates(&self) -> Vec<TokenStream> {
+        let krate = &self.krate;
+        let mut predicates: Vec<TokenStream> = self
+            .input
+            .item
+            .generics
+            .where_clause
+            .iter()
+            .flat_map(|where_clause| {
+                where_clause
+                    .predicates
+                    .iter()
+                    .map(ToTokens::to_token_stream)
+            })
+            .collect();
+        for param in self.input.item.generics.type_params() {
+            let ident = &param.ident;
+            predicates.push(quote!(#ident: #krate::__private::CloneOut));
+        }
+        for (key, key_type) in self.hashed_keys() {
+            let key = self.owned_type(key, Place::Heap, Render::OwnedOf);
+            predicates.push(quote!(#key_type: ::core::cmp::Eq + ::core::hash::Hash));
+            predicates.push(quote!(#key: ::core::cmp::Eq + ::core::hash::Hash));
+        }
+        predicates
+    }
+}
