@@ -16,6 +16,11 @@ const ITEM_OPTIONS: &str = "`owned = Name`, `derive(Trait, ..)`, `crate = path` 
 const FIELD_OPTIONS: &str = "`clone` or `with = path`";
 
 /// The options of `#[arena_alloc(..)]`.
+///
+/// An option is a field here, an arm in [`parse_item_options`] (a `key = value` option parses
+/// its value, a flag such as `key` alone parses nothing more), a mention in `ITEM_OPTIONS` for
+/// the "unknown option" error, and a row in the options table of `#[arena_alloc]`'s docs. A new
+/// generated impl that the option turns on is one more file in `expand/`.
 #[derive(Default)]
 pub struct ItemOptions {
     /// `owned = Name`: the name of the owned twin.
