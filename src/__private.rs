@@ -9,3 +9,26 @@ pub use std::boxed::Box;
 pub use std::collections::HashMap;
 pub use std::string::String;
 pub use std::vec::Vec;
+
+pub use crate::__arena_deserialize_gate as deserialize_gate;
+
+// `#[arena_alloc(deserialize)]` wraps what it generates in `deserialize_gate! { .. }`: the
+// tokens themselves with the `serde` feature, one clear error without it.
+#[cfg(feature = "serde")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __arena_deserialize_gate {
+    ($($generated:tt)*) => { $($generated)* };
+}
+
+#[cfg(not(feature = "serde"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __arena_deserialize_gate {
+    ($($generated:tt)*) => {
+        ::core::compile_error!(
+            "#[arena_alloc(deserialize)] needs the `serde` feature of the arena crate: \
+             arena = { version = \"0.1\", features = [\"serde\"] }"
+        );
+    };
+}

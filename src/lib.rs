@@ -7,6 +7,9 @@ pub use arena_core::{
     CloneStrategy, CollectIn, FromIteratorIn, IntoIter, PoolStats, PooledArena, Stats,
 };
 
+#[cfg(feature = "serde")]
+pub use arena_core::{de, DeserializeIn};
+
 pub use arena_macros::{arena_alloc, arena_scope};
 
 #[doc(hidden)]

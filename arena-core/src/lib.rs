@@ -16,6 +16,8 @@ mod builder;
 mod clone;
 mod collect;
 pub mod config;
+#[cfg(feature = "serde")]
+pub mod de;
 mod drop_list;
 mod error;
 mod hash_map;
@@ -32,6 +34,8 @@ pub use crate::arena::Arena;
 pub use crate::builder::ArenaBuilder;
 pub use crate::clone::{CloneIn, CloneOut, CloneStrategy};
 pub use crate::collect::{CollectIn, FromIteratorIn};
+#[cfg(feature = "serde")]
+pub use crate::de::DeserializeIn;
 pub use crate::error::{AllocError, AllocErrorKind};
 pub use crate::hash_map::ArenaHashMap;
 pub use crate::pool::{ArenaPool, ArenaPoolBuilder, PoolStats, PooledArena};
@@ -57,4 +61,13 @@ pub fn reserved_bytes_total() -> usize {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::scope::{scope_with, ScopeOptions};
+    #[cfg(feature = "serde")]
+    pub use ::serde;
+
+    /// What `#[arena_alloc(deserialize)]` expands to.
+    #[cfg(feature = "serde")]
+    pub mod de {
+        pub use crate::de::support::{missing_field, missing_plain_field, PlainSeed};
+        pub use crate::de::{DefaultIn, DeserializeIn, Mode, Seed};
+    }
 }
