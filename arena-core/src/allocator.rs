@@ -22,7 +22,7 @@ use crate::asan;
 unsafe impl Allocator for &Arena {
     #[inline]
     fn allocate(&self, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
-        let ptr = self.try_alloc_layout(layout)?;
+        let ptr = self.try_alloc_counted(layout)?;
         Ok(NonNull::slice_from_raw_parts(ptr, layout.size()))
     }
 

@@ -130,3 +130,17 @@ impl ArenaBuilder {
         Ok(arena)
     }
 }
+
+impl Arena {
+    /// A builder for an arena with a capacity, a limit and a label.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::builder().capacity(1 << 20).limit(512 << 20).label("parser").build();
+    /// assert_eq!(mem.stats().limit, Some(512 << 20));
+    /// ```
+    pub fn builder() -> ArenaBuilder {
+        ArenaBuilder::default()
+    }
+}

@@ -157,3 +157,13 @@ impl From<AllocError> for allocator_api2::alloc::AllocError {
         allocator_api2::alloc::AllocError
     }
 }
+
+impl AllocError {
+    /// Panics with this error's message (the non-`try_` methods).
+    #[cold]
+    #[inline(never)]
+    #[track_caller]
+    pub(crate) fn panic(self) -> ! {
+        panic!("{self}")
+    }
+}

@@ -287,7 +287,7 @@ impl<'a, K: Eq + Hash, V> ArenaHashMap<'a, K, V> {
                 }
                 hashbrown::TryReserveError::AllocError { layout } => {
                     // Ask the arena once more to learn which limit refused (cold path).
-                    match arena.try_alloc_layout(layout) {
+                    match arena.try_alloc_counted(layout) {
                         Err(err) => err,
                         Ok(_) => arena.alloc_error(AllocErrorKind::OutOfMemory, layout.size()),
                     }

@@ -17,7 +17,6 @@ use std::io::Write as _;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use crate::arena::Arena;
 use crate::config;
 
 static SEQUENCE: AtomicU64 = AtomicU64::new(0);
@@ -107,26 +106,4 @@ impl TraceLine<'_> {
         line.bytes[line.len] = b'\n';
         let _ = std::io::stderr().write_all(&line.bytes[..=line.len]);
     }
-}
-
-/// The line for a standalone arena being freed (or dropped).
-pub(crate) fn arena_freed(
-    arena: &Arena,
-    started: Instant,
-    used: usize,
-    allocations: Option<usize>,
-    drops: usize,
-) {
-    TraceLine {
-        started,
-        used,
-        kept: 0,
-        reserved: arena.reserved_bytes(),
-        chunks: arena.chunk_count(),
-        allocations,
-        drops,
-        limit: arena.limit(),
-        place: arena.label().unwrap_or("unlabelled arena"),
-    }
-    .emit();
 }

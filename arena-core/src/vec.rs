@@ -290,7 +290,7 @@ impl<'a, T> ArenaVec<'a, T> {
     fn reserve_error(&self, additional: usize) -> AllocError {
         let arena = self.arena();
         match core::alloc::Layout::array::<T>(self.inner.len().saturating_add(additional)) {
-            Ok(layout) => match arena.try_alloc_layout(layout) {
+            Ok(layout) => match arena.try_alloc_counted(layout) {
                 Err(err) => err,
                 Ok(_) => arena.alloc_error(AllocErrorKind::OutOfMemory, layout.size()),
             },

@@ -1,0 +1,208 @@
+//! The block engine: the cursor that bumps upward through the block, the slow path that takes a
+//! new block, and the resizing of the newest allocation in place.
+//!
+//! Every allocation of the arena, counted or not, goes through [`Arena::try_alloc_counted`] or
+//! [`Arena::try_alloc_uncounted`] here; the public allocation API, the containers and the
+//! `Allocator` impl all call these `pub(crate)` functions. Relies on the size arithmetic and, when
+//! the block is full, on the chunks room for a new chunk under the limits.
+
+use core::alloc::Layout;
+use core::ptr::{self, NonNull};
+
+use super::sizes::{block_bytes, padding_at, probe_bytes, BLOCK_ALIGN};
+use super::Arena;
+use crate::asan;
+use crate::error::{AllocError, AllocErrorKind};
+
+/// The cursor and start of an arena with no block: a dangling address aligned to
+/// [`BLOCK_ALIGN`], with no room after it.
+#[inline(always)]
+pub(super) fn no_block() -> NonNull<u8> {
+    NonNull::<u64>::dangling().cast()
+}
+
+impl Arena {
+    /// An error of this arena (labelled with its label).
+    #[cold]
+    pub(crate) fn alloc_error(&self, kind: AllocErrorKind, requested: usize) -> AllocError {
+        AllocError::new(kind, requested).with_label(self.label.as_ref())
+    }
+
+    /// Allocates `layout` from the block, counting it in [`Stats::allocations`] when the arena
+    /// counts: the allocation every public method, container and the `Allocator` impl make.
+    ///
+    /// [`Stats::allocations`]: crate::Stats::allocations
+    #[inline(always)]
+    pub(crate) fn try_alloc_counted(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+        let ptr = self.try_alloc_uncounted(layout)?;
+        if self.counts_allocations {
+            self.allocations.set(self.allocations.get() + 1);
+        }
+        Ok(ptr)
+    }
+
+    /// [`try_alloc_counted`](Arena::try_alloc_counted) without counting: for a container's buffer
+    /// that moves as it grows, which is not a new allocation (see [`Stats::allocations`]).
+    #[inline(always)]
+    pub(crate) fn try_alloc_uncounted(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+        if layout.size() == 0 {
+            // A zero-size value needs an aligned address and no memory: no block, no chunk, no
+            // limit. (For a typed allocation this test is decided at compile time.)
+            let aligned = ptr::null_mut::<u8>().wrapping_add(layout.align());
+            // SAFETY: an alignment is a power of two, so the address is not zero.
+            return Ok(unsafe { NonNull::new_unchecked(aligned) });
+        }
+        let ptr = match self.bump_in_block(layout) {
+            Some(ptr) => ptr,
+            None => self.alloc_layout_slow(layout)?,
+        };
+        asan::unpoison(ptr.as_ptr(), layout.size());
+        Ok(ptr)
+    }
+
+    /// Takes `layout` from the free part of the block, upward, or returns `None` when it does not
+    /// fit. The cursor stays [`BLOCK_ALIGN`]-aligned, so for the common alignments this is a
+    /// compare and an add on the cursor, with no alignment arithmetic.
+    #[inline(always)]
+    fn bump_in_block(&self, layout: Layout) -> Option<NonNull<u8>> {
+        let cursor = self.cursor.get();
+        let at = cursor.as_ptr() as usize;
+        let padding = padding_at(at, layout.align());
+        let taken = block_bytes(layout.size());
+        // `block_end >= cursor` always; `padding < align` and `taken <= isize::MAX + 7`, so the
+        // sum cannot overflow.
+        if padding + taken > self.block_end.get() - at {
+            return None;
+        }
+        // SAFETY: `padding + taken` bytes fit between the cursor and the end of the block, which
+        // is one allocation (or, with no block, both offsets are 0, which is always allowed), so
+        // both pointers stay inside it; neither is null.
+        unsafe {
+            let start = cursor.as_ptr().add(padding);
+            self.cursor.set(NonNull::new_unchecked(start.add(taken)));
+            Some(NonNull::new_unchecked(start))
+        }
+    }
+
+    /// The block cannot hold `layout`: takes bumpalo's current chunk as the new block when it is
+    /// free, or else a new chunk reserved under the limits, and takes `layout` from it.
+    #[cold]
+    #[inline(never)]
+    fn alloc_layout_slow(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+        if self.take_free_chunk_as_block() {
+            if let Some(ptr) = self.bump_in_block(layout) {
+                return Ok(ptr);
+            }
+        }
+        // Room for the value wherever its alignment puts it in the new block. A size past
+        // `isize::MAX` cannot be had from any allocator: asking for the most a layout can hold
+        // fails the same way (limit or out of memory).
+        let probe_size = probe_bytes(layout.size(), layout.align());
+        let Ok(probe) = Layout::from_size_align(probe_size, BLOCK_ALIGN) else {
+            return Err(self.alloc_error(AllocErrorKind::CapacityOverflow, layout.size()));
+        };
+        self.add_chunk(probe, layout.size())?;
+        let taken = self.take_free_chunk_as_block();
+        debug_assert!(taken, "a new chunk is free");
+        match self.bump_in_block(layout) {
+            Some(ptr) => Ok(ptr),
+            // Only a probe cut down to `LARGEST_BLOCK_REQUEST` can be too small, and no allocator grants that.
+            None => Err(self.alloc_error(AllocErrorKind::OutOfMemory, layout.size())),
+        }
+    }
+
+    /// Makes bumpalo's current chunk the block when bumpalo has not handed any of it out (a new
+    /// chunk, or one rewound by bumpalo's `reset`): one allocation of all its free bytes. Returns
+    /// whether it did. The old block's free tail, if any, is given up until the next reset.
+    fn take_free_chunk_as_block(&self) -> bool {
+        let free = self.bump.chunk_capacity();
+        if free == 0 {
+            return false;
+        }
+        // bumpalo's pointer and its chunks' starts are aligned to its minimum alignment, 8, so
+        // `free` is a multiple of it.
+        let Ok(whole) = Layout::from_size_align(free, BLOCK_ALIGN) else {
+            return false;
+        };
+        // The whole free part fits the current chunk exactly: bumpalo's fast path, no new chunk.
+        let Ok(start) = self.bump.try_alloc_layout(whole) else {
+            return false;
+        };
+        self.block_start.set(start);
+        self.cursor.set(start);
+        self.block_end.set(start.as_ptr() as usize + free);
+        true
+    }
+
+    /// Forgets the block (its chunk is being reset or freed by bumpalo).
+    #[inline]
+    pub(super) fn drop_block(&self) {
+        self.cursor.set(no_block());
+        self.block_start.set(no_block());
+        self.block_end.set(no_block().as_ptr() as usize);
+    }
+
+    /// Whether `[ptr, ptr + size)` is the newest allocation of the block: it ends at the cursor.
+    #[inline]
+    fn is_newest(&self, ptr: NonNull<u8>, size: usize) -> bool {
+        let at = ptr.as_ptr() as usize;
+        at >= self.block_start.get().as_ptr() as usize
+            && at.wrapping_add(block_bytes(size)) == self.cursor.get().as_ptr() as usize
+    }
+
+    /// Resizes the newest allocation of the block, `[ptr, ptr + old)`, to `new` bytes where it
+    /// is, by moving the cursor, and returns its start (the same address as `ptr`, derived from
+    /// the block). Returns `None`, changing nothing, when `ptr` is not the newest allocation or
+    /// the block has no room to grow it. `new == 0` gives it back.
+    pub(crate) fn resize_newest(
+        &self,
+        ptr: NonNull<u8>,
+        old: usize,
+        new: usize,
+    ) -> Option<NonNull<u8>> {
+        if !self.is_newest(ptr, old) {
+            return None;
+        }
+        let (old, new) = (block_bytes(old), block_bytes(new));
+        let cursor = self.cursor.get().as_ptr();
+        // SAFETY: the allocation starts at or after the block's start (`is_newest`) and ends at
+        // the cursor, so its start is `old` bytes below the cursor, inside the block.
+        let start = unsafe { cursor.sub(old) };
+        if new > old && new - old > self.block_end.get() - cursor as usize {
+            return None;
+        }
+        // SAFETY: `start + new` is at most the block's end (checked just above when growing; at
+        // most the cursor when shrinking), and the block is not at address 0.
+        unsafe {
+            self.cursor.set(NonNull::new_unchecked(start.add(new)));
+            Some(NonNull::new_unchecked(start))
+        }
+    }
+
+    /// Bytes the block has handed out: from its start to the cursor (0 with no block).
+    #[inline(always)]
+    pub(super) fn block_used(&self) -> usize {
+        self.cursor.get().as_ptr() as usize - self.block_start.get().as_ptr() as usize
+    }
+
+    /// Moves the cursor of the arena's one chunk back to its start (what was handed out is
+    /// poisoned under the `asan` feature). The caller knows there is no other chunk and no
+    /// pending destructor. That chunk is the block, or, with no block, untouched since bumpalo
+    /// made or reset it: only the block allocates from bumpalo. bumpalo's own pointer stays
+    /// where it is, with the whole chunk handed out to the block.
+    #[inline(always)]
+    pub(super) fn rewind_only_chunk(&mut self) {
+        let start = self.block_start.get();
+        asan::poison(start.as_ptr(), self.block_used());
+        self.cursor.set(start);
+    }
+
+    /// Allocates uninitialized space for `len` values of `T`.
+    #[inline]
+    pub(crate) fn try_alloc_array<T>(&self, len: usize) -> Result<NonNull<T>, AllocError> {
+        match Layout::array::<T>(len) {
+            Ok(layout) => Ok(self.try_alloc_counted(layout)?.cast::<T>()),
+            Err(_) => Err(self.alloc_error(AllocErrorKind::CapacityOverflow, usize::MAX)),
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! Chunks and the limit fence: adding a chunk reserved first under the arena's limit and the
+//! process-wide budget, replacing all memory by one fresh chunk, giving it all back, and the
+//! AddressSanitizer poisoning of chunk memory.
+//!
+//! bumpalo owns the chunks; it is kept fenced (its allocation limit equals what it holds), and
+//! only [`Arena::add_chunk`] lifts the fence, for one probe allocation that sizes the new chunk.
+//! Relies on the size arithmetic, the budget, and bumpalo's chunk iteration.
+
+use core::alloc::Layout;
+
+use allocator_api2::alloc::Allocator;
+
+use super::sizes::{
+    block_bytes, chunk_bound, round_up, BLOCK_ALIGN, LARGEST_BLOCK_REQUEST, MIN_CHUNK_REQUEST,
+    NOT_STEADY,
+};
+use super::{Arena, Engine};
+use crate::asan;
+use crate::budget;
+use crate::error::{AllocError, AllocErrorKind};
+
+impl Arena {
+    /// Lets bumpalo add one chunk big enough for `probe`, reserved first under the arena's limit
+    /// and the process-wide limit, and fences bumpalo again. The new chunk becomes bumpalo's
+    /// current chunk, with nothing handed out (the probe allocation only sized it). Errors name
+    /// `requested` bytes, what the caller asked for.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn add_chunk(&self, probe: Layout, requested: usize) -> Result<(), AllocError> {
+        let error = |kind| Err(self.alloc_error(kind, requested));
+        if let Err(err) = crate::config::ensure_loaded() {
+            return error(AllocErrorKind::Config(err));
+        }
+        crate::trace::mark_epoch();
+        let align = probe.align().max(16);
+        let Some(needed) = round_up(probe.size(), align) else {
+            return error(AllocErrorKind::CapacityOverflow);
+        };
+        let Some(smallest) = chunk_bound(needed.max(MIN_CHUNK_REQUEST)) else {
+            return error(AllocErrorKind::CapacityOverflow);
+        };
+        let doubled = self.newest_chunk_bytes.get().saturating_mul(2);
+        let preferred = chunk_bound(needed.max(doubled).max(MIN_CHUNK_REQUEST)).unwrap_or(smallest);
+        let reserved = self.bump.allocated_bytes();
+        let headroom = match self.limit {
+            Some(limit) => limit.saturating_sub(reserved),
+            None => usize::MAX,
+        };
+        let mut memlimit_refusal = None;
+        for grant in [preferred.min(headroom), smallest.min(headroom)] {
+            if let Err(limit) = budget::try_reserve(grant) {
+                memlimit_refusal = Some(limit);
+                continue;
+            }
+            self.bump.set_allocation_limit(Some(reserved + grant));
+            let outcome = self.bump.try_alloc_layout(probe).ok().map(|sized| {
+                // SAFETY: `sized` is bumpalo's newest allocation, made just now with `probe`
+                // and never handed out; bumpalo takes it back by moving its pointer up.
+                unsafe { Allocator::deallocate(&&self.bump, sized, probe) }
+            });
+            let now = self.bump.allocated_bytes();
+            self.bump.set_allocation_limit(Some(now));
+            budget::release(grant - (now - reserved));
+            if now != reserved {
+                self.newest_chunk_bytes.set(now - reserved);
+                self.steady_floor.set(NOT_STEADY);
+                self.poison_new_chunk();
+            }
+            return match outcome {
+                Some(value) => Ok(value),
+                None if grant == headroom => error(AllocErrorKind::ArenaLimit {
+                    limit: self.limit.unwrap_or(0),
+                }),
+                None => error(AllocErrorKind::OutOfMemory),
+            };
+        }
+        error(AllocErrorKind::MemLimit {
+            limit: memlimit_refusal.unwrap_or(0),
+        })
+    }
+
+    /// Poisons the whole of the newest chunk (the caller unpoisons exactly the bytes it hands
+    /// out).
+    fn poison_new_chunk(&self) {
+        if asan::ENABLED {
+            // SAFETY: only reads chunk footers; nothing allocates while the iterator lives.
+            let newest = unsafe { self.bump.iter_allocated_chunks_raw() }.next();
+            if let Some((used_start, used_len)) = newest {
+                let free = self.bump.chunk_capacity();
+                // SAFETY: the current chunk's free space lies just below its used part.
+                let start = unsafe { used_start.sub(free) };
+                asan::poison(start, free + used_len);
+            }
+        }
+    }
+
+    /// Poisons every byte handed out since the last reset (they are about to be invalid).
+    pub(super) fn poison_used(&self) {
+        if asan::ENABLED {
+            // SAFETY: only reads chunk footers; nothing allocates while the iterator lives.
+            for (start, len) in unsafe { self.bump.iter_allocated_chunks_raw() } {
+                asan::poison(start, len);
+            }
+        }
+    }
+
+    /// Replaces all memory with one fresh chunk of at least `bytes` (or none for 0), reserved
+    /// under the limits. The arena must hold no live values.
+    pub(crate) fn reserve_fresh(&mut self, bytes: usize) -> Result<(), AllocError> {
+        self.release_all_memory();
+        if bytes == 0 {
+            return Ok(());
+        }
+        // No layout is larger than `isize::MAX` bytes; within that, round to the block's
+        // alignment, down at the very top.
+        if bytes > isize::MAX as usize {
+            return Err(self.alloc_error(AllocErrorKind::CapacityOverflow, bytes));
+        }
+        let size = block_bytes(bytes).min(LARGEST_BLOCK_REQUEST);
+        let Ok(probe) = Layout::from_size_align(size, BLOCK_ALIGN) else {
+            return Err(self.alloc_error(AllocErrorKind::CapacityOverflow, bytes));
+        };
+        self.add_chunk(probe, bytes)
+    }
+
+    /// Frees every chunk and returns its bytes to the process budget.
+    pub(super) fn release_all_memory(&mut self) {
+        let reserved = self.bump.allocated_bytes();
+        self.drop_block();
+        self.bump = Engine::with_min_align();
+        self.bump.set_allocation_limit(Some(0));
+        self.newest_chunk_bytes.set(0);
+        self.steady_floor.set(NOT_STEADY);
+        budget::release(reserved);
+    }
+
+    /// Bytes of chunk memory held (see [`Stats::reserved_bytes`]).
+    #[inline]
+    pub(crate) fn reserved_bytes(&self) -> usize {
+        self.bump.allocated_bytes()
+    }
+
+    pub(crate) fn chunk_count(&self) -> usize {
+        // SAFETY: the iterator only reads chunk footers; nothing allocates from `self.bump`
+        // while it runs (we hold `&self` and do not allocate here).
+        unsafe { self.bump.iter_allocated_chunks_raw().count() }
+    }
+}

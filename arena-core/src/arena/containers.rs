@@ -1,0 +1,220 @@
+//! The container constructors on [`Arena`]: `vec`, `vec_with_capacity`, `make_slice`, `string`,
+//! `string_with_capacity`, `hash_map`, `hash_map_with_capacity`, with their `try_` twins.
+//!
+//! Each is a shorthand for the container's own `*_in` constructor; this is the one room of the
+//! arena that depends on the containers.
+
+use super::{Arena, AssertNoDrop};
+use crate::error::AllocError;
+use crate::hash_map::ArenaHashMap;
+use crate::string::ArenaString;
+use crate::vec::ArenaVec;
+
+impl Arena {
+    /// Go's `arena.MakeSlice[T](mem, len, cap)`: a vector of `len` default values with room for
+    /// `cap`.
+    ///
+    /// # Panics
+    ///
+    /// As [`alloc`](Arena::alloc), or if `len > cap`.
+    ///
+    /// ```
+    /// use arena_core::{Arena, ArenaVec};
+    ///
+    /// let mem = Arena::new();
+    /// let names: ArenaVec<'_, &str> = mem.make_slice(100, 100);
+    /// assert_eq!((names.len(), names.capacity()), (100, 100));
+    /// assert_eq!(names[99], "");
+    /// ```
+    pub fn make_slice<T: Default>(&self, len: usize, cap: usize) -> ArenaVec<'_, T> {
+        let () = AssertNoDrop::<T>::OK;
+        match self.try_make_slice(len, cap) {
+            Ok(value) => value,
+            Err(err) => err.panic(),
+        }
+    }
+
+    /// Like [`make_slice`](Arena::make_slice), returning an error instead of panicking.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_alloc`](Arena::try_alloc).
+    ///
+    /// # Panics
+    ///
+    /// If `len > cap` (a programming error, as in Go).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::builder().limit(0).build();
+    /// assert!(mem.try_make_slice::<u64>(10, 10).is_err());
+    /// ```
+    pub fn try_make_slice<T: Default>(
+        &self,
+        len: usize,
+        cap: usize,
+    ) -> Result<ArenaVec<'_, T>, AllocError> {
+        assert!(
+            len <= cap,
+            "make_slice: len ({len}) is larger than cap ({cap})"
+        );
+        let mut vec = ArenaVec::try_with_capacity_in(cap, self)?;
+        vec.extend((0..len).map(|_| T::default()));
+        Ok(vec)
+    }
+
+    /// An empty [`ArenaVec`]; it allocates when it first grows.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let mut v = mem.vec();
+    /// v.push(1u64);
+    /// assert_eq!(v, [1]);
+    /// ```
+    pub fn vec<T>(&self) -> ArenaVec<'_, T> {
+        let () = AssertNoDrop::<T>::OK;
+        ArenaVec::new_in(self)
+    }
+
+    /// An [`ArenaVec`] with room for `capacity` values.
+    ///
+    /// # Panics
+    ///
+    /// As [`alloc`](Arena::alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let v = mem.vec_with_capacity::<u64>(100);
+    /// assert!(v.capacity() >= 100);
+    /// ```
+    pub fn vec_with_capacity<T>(&self, capacity: usize) -> ArenaVec<'_, T> {
+        let () = AssertNoDrop::<T>::OK;
+        ArenaVec::with_capacity_in(capacity, self)
+    }
+
+    /// Like [`vec_with_capacity`](Arena::vec_with_capacity), returning an error instead of
+    /// panicking.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_alloc`](Arena::try_alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// assert!(mem.try_vec_with_capacity::<u64>(usize::MAX).is_err());
+    /// ```
+    pub fn try_vec_with_capacity<T>(&self, capacity: usize) -> Result<ArenaVec<'_, T>, AllocError> {
+        ArenaVec::try_with_capacity_in(capacity, self)
+    }
+
+    /// An empty [`ArenaString`].
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    /// use std::fmt::Write;
+    ///
+    /// let mem = Arena::new();
+    /// let mut s = mem.string();
+    /// write!(s, "{}-{}", "a", 1).unwrap();
+    /// assert_eq!(s, "a-1");
+    /// ```
+    pub fn string(&self) -> ArenaString<'_> {
+        ArenaString::new_in(self)
+    }
+
+    /// An [`ArenaString`] with room for `capacity` bytes.
+    ///
+    /// # Panics
+    ///
+    /// As [`alloc`](Arena::alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// assert!(mem.string_with_capacity(64).capacity() >= 64);
+    /// ```
+    pub fn string_with_capacity(&self, capacity: usize) -> ArenaString<'_> {
+        ArenaString::with_capacity_in(capacity, self)
+    }
+
+    /// Like [`string_with_capacity`](Arena::string_with_capacity), returning an error instead of
+    /// panicking.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_alloc`](Arena::try_alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::builder().limit(0).build();
+    /// assert!(mem.try_string_with_capacity(64).is_err());
+    /// ```
+    pub fn try_string_with_capacity(&self, capacity: usize) -> Result<ArenaString<'_>, AllocError> {
+        ArenaString::try_with_capacity_in(capacity, self)
+    }
+
+    /// An empty [`ArenaHashMap`].
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let mut ages = mem.hash_map();
+    /// ages.insert("bob", 42u32);
+    /// assert_eq!(ages["bob"], 42);
+    /// ```
+    pub fn hash_map<K, V>(&self) -> ArenaHashMap<'_, K, V> {
+        let () = AssertNoDrop::<K>::OK;
+        let () = AssertNoDrop::<V>::OK;
+        ArenaHashMap::new_in(self)
+    }
+
+    /// An [`ArenaHashMap`] with room for `capacity` entries.
+    ///
+    /// # Panics
+    ///
+    /// As [`alloc`](Arena::alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let m = mem.hash_map_with_capacity::<u32, u32>(100);
+    /// assert!(m.capacity() >= 100);
+    /// ```
+    pub fn hash_map_with_capacity<K: Eq + core::hash::Hash, V>(
+        &self,
+        capacity: usize,
+    ) -> ArenaHashMap<'_, K, V> {
+        ArenaHashMap::with_capacity_in(capacity, self)
+    }
+
+    /// Like [`hash_map_with_capacity`](Arena::hash_map_with_capacity), returning an error instead
+    /// of panicking.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_alloc`](Arena::try_alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::builder().limit(0).build();
+    /// assert!(mem.try_hash_map_with_capacity::<u32, u32>(100).is_err());
+    /// ```
+    pub fn try_hash_map_with_capacity<K: Eq + core::hash::Hash, V>(
+        &self,
+        capacity: usize,
+    ) -> Result<ArenaHashMap<'_, K, V>, AllocError> {
+        ArenaHashMap::try_with_capacity_in(capacity, self)
+    }
+}

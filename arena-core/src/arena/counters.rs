@@ -1,0 +1,71 @@
+//! What the arena reports: [`Arena::stats`], its `Debug` output, and the byte and allocation
+//! counters the pool and the trace lines read.
+//!
+//! Relies on the block (its free tail is not used) and on bumpalo's chunk accounting.
+
+use core::fmt;
+
+use super::Arena;
+use crate::stats::Stats;
+
+impl Arena {
+    /// A snapshot of the arena's memory and bookkeeping. See [`Stats`].
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// mem.alloc_slice_copy(&[0u8; 100]);
+    /// assert!(mem.stats().used_bytes >= 100);
+    /// // Allocations are counted on request (or while tracing), since counting is not free.
+    /// assert_eq!(mem.stats().allocations, None);
+    ///
+    /// let counted = Arena::builder().count_allocations(true).build();
+    /// counted.alloc_slice_copy(&[0u8; 100]);
+    /// assert_eq!(counted.stats().allocations, Some(1));
+    /// ```
+    pub fn stats(&self) -> Stats {
+        Stats {
+            used_bytes: self.used_bytes(),
+            reserved_bytes: self.reserved_bytes(),
+            chunks: self.chunk_count(),
+            allocations: self.allocation_count(),
+            drops_pending: self.drops.pending(),
+            limit: self.limit,
+            label: self.label.clone(),
+        }
+    }
+
+    /// Bytes consumed since the last reset (see [`Stats::used_bytes`]).
+    #[inline]
+    pub(crate) fn used_bytes(&self) -> usize {
+        // bumpalo counts the whole block as handed out; its free part is not.
+        let block_free = self.block_end.get() - self.cursor.get().as_ptr() as usize;
+        self.bump.allocated_bytes() - self.bump.chunk_capacity() - block_free
+    }
+
+    #[inline]
+    pub(crate) fn drops_pending(&self) -> usize {
+        self.drops.pending()
+    }
+
+    /// Zeroes the per-round counters of an arena that holds nothing.
+    #[inline]
+    pub(crate) fn clear_counters(&mut self) {
+        self.allocations.set(0);
+    }
+
+    /// The allocations since the last reset, when the arena counts them.
+    #[inline]
+    pub(crate) fn allocation_count(&self) -> Option<usize> {
+        self.counts_allocations.then(|| self.allocations.get())
+    }
+}
+
+impl fmt::Debug for Arena {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Arena")
+            .field("stats", &self.stats())
+            .finish()
+    }
+}

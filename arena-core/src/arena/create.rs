@@ -1,0 +1,132 @@
+//! Construction: [`Arena::new`], [`Arena::with_capacity`] and its `try_` twin, and the setters the
+//! builder uses (limit, label, counting), with their getters.
+//!
+//! Relies on the block engine for the empty block and on the chunks room to reserve a first
+//! chunk; a new arena fences bumpalo at once, so that every chunk goes through the limits.
+
+use core::cell::Cell;
+use core::marker::PhantomData;
+use std::borrow::Cow;
+
+use super::block::no_block;
+use super::sizes::NOT_STEADY;
+use super::{Arena, Engine};
+use crate::drop_list::DropList;
+use crate::error::AllocError;
+
+impl Arena {
+    /// A new, empty arena. It takes no memory until the first allocation. It counts its
+    /// allocations only if `ARENA_DEBUG=arenatrace=1` is in force now (see
+    /// [`Stats::allocations`](crate::Stats::allocations); [`Arena::builder`] can ask for counting).
+    ///
+    /// Go: `arena.NewArena()`.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// assert_eq!(mem.stats().reserved_bytes, 0);
+    /// ```
+    pub fn new() -> Self {
+        Arena {
+            bump: Engine::with_min_align(),
+            cursor: Cell::new(no_block()),
+            block_start: Cell::new(no_block()),
+            block_end: Cell::new(no_block().as_ptr() as usize),
+            drops: DropList::default(),
+            allocations: Cell::new(0),
+            counts_allocations: crate::trace::enabled(),
+            newest_chunk_bytes: Cell::new(0),
+            steady_floor: Cell::new(NOT_STEADY),
+            limit: None,
+            label: None,
+            pooled: false,
+            _not_sync: PhantomData,
+        }
+        .with_bumpalo_fenced()
+    }
+
+    /// Keeps bumpalo from growing on its own: every new chunk goes through
+    /// [`Arena::add_chunk`], which reserves it under the limits first.
+    fn with_bumpalo_fenced(self) -> Self {
+        self.bump
+            .set_allocation_limit(Some(self.bump.allocated_bytes()));
+        self
+    }
+
+    /// A new arena with at least `bytes` reserved up front, so the first allocations need no new
+    /// chunk (the Rust counterpart of Go's memory ballast).
+    ///
+    /// # Panics
+    ///
+    /// If the memory cannot be reserved (process-wide limit, out of memory).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::with_capacity(64 << 10);
+    /// assert!(mem.stats().reserved_bytes >= 64 << 10);
+    /// assert_eq!(mem.stats().chunks, 1);
+    /// ```
+    pub fn with_capacity(bytes: usize) -> Self {
+        Self::try_with_capacity(bytes).unwrap_or_else(|err| err.panic())
+    }
+
+    /// Like [`with_capacity`](Arena::with_capacity), returning an error instead of panicking.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// assert!(Arena::try_with_capacity(usize::MAX).is_err());
+    /// ```
+    pub fn try_with_capacity(bytes: usize) -> Result<Self, AllocError> {
+        let mut arena = Arena::new();
+        arena.reserve_fresh(bytes)?;
+        Ok(arena)
+    }
+
+    pub(crate) fn set_limit(&mut self, limit: Option<usize>) {
+        self.limit = limit;
+    }
+
+    pub(crate) fn set_label(&mut self, label: Option<Cow<'static, str>>) {
+        self.label = label;
+    }
+
+    /// Turns the allocation count of [`Stats::allocations`] on or off. Called only on an arena
+    /// that allocated nothing since its last reset, so a count is always complete.
+    pub(crate) fn set_counting(&mut self, on: bool) {
+        debug_assert_eq!(self.used_bytes(), 0, "counting switched mid-round");
+        self.counts_allocations = on;
+        self.clear_counters();
+    }
+
+    /// The arena's label, if it has one.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// assert_eq!(Arena::builder().label("req").build().label(), Some("req"));
+    /// ```
+    pub fn label(&self) -> Option<&str> {
+        self.label.as_deref()
+    }
+
+    /// The arena's own limit on reserved bytes, if it has one.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// assert_eq!(Arena::new().limit(), None);
+    /// ```
+    pub fn limit(&self) -> Option<usize> {
+        self.limit
+    }
+}
+
+impl Default for Arena {
+    /// The same as [`Arena::new`].
+    fn default() -> Self {
+        Arena::new()
+    }
+}

@@ -1,0 +1,214 @@
+//! [`Arena`]: the region allocator, and the invariants every room of this module keeps.
+//!
+//! An arena is two layers. Below, bumpalo (the [`Engine`]) owns the *chunks*: their sizes,
+//! their growth, and the fence that keeps them under the arena's and the process's limits.
+//! Above, the arena takes bumpalo's current chunk whole as its *block* and hands out
+//! *allocations* by bumping its own cursor upward through the block. The rooms, from the
+//! bottom up:
+//!
+//! | file | holds | relies on |
+//! |---|---|---|
+//! | [`sizes`] | the size arithmetic, as pure functions (no `unsafe`) | nothing |
+//! | [`block`] | the block engine: the cursor, the bump, growth and resizing of the newest allocation | `sizes`, `chunks` |
+//! | [`chunks`] | new chunks under the limit fence, poisoning, giving all memory back | `sizes`, the budget, bumpalo |
+//! | [`create`] | constructors, limit, label, counting | `block`, `chunks` |
+//! | [`counters`] | [`Stats`](crate::Stats) and the byte and allocation counters | `block`, `chunks` |
+//! | [`alloc`] | the public allocation API for layouts and single values | `block` |
+//! | [`slices`] | the public allocation API for slices, strings and formatting | `block`, `ArenaString` |
+//! | [`containers`] | the container constructors (`vec`, `string`, `hash_map`, `make_slice`) | the containers |
+//! | [`reset`] | reset, free and drop: destructors, rewinding, the kept chunk | `block`, `chunks` |
+//! | [`steady`] | the pool's steady contract: when a scope may end by a bare rewind | `sizes`, `block` |
+//!
+//! The containers (`ArenaVec`, `ArenaString`, `ArenaHashMap`) and the `Allocator` impl call the
+//! block engine's `pub(crate)` functions, never the public API files, so they sit between the
+//! engine and the API without a cycle.
+//!
+//! # Invariants
+//!
+//! * The block is `[block_start, block_end)`, one allocation taken from bumpalo; allocations
+//!   were handed out from `block_start` up to `cursor`, and `block_start <= cursor <=
+//!   block_end`. With no block all three are the same dangling, aligned address.
+//! * The cursor is [`sizes::BLOCK_ALIGN`]-aligned.
+//! * Only the block allocates from bumpalo, and bumpalo never grows on its own: its allocation
+//!   limit is kept at what it holds, and [`chunks`] lifts it only to add one chunk that was
+//!   first reserved from the process budget.
+//! * `steady_floor` is [`sizes::NOT_STEADY`] whenever the arena holds more than one chunk or a
+//!   pending destructor.
+
+mod alloc;
+mod block;
+mod chunks;
+mod containers;
+mod counters;
+mod create;
+mod reset;
+mod sizes;
+mod slices;
+mod steady;
+
+use core::cell::Cell;
+use core::marker::PhantomData;
+use core::mem;
+use core::ptr::NonNull;
+use std::borrow::Cow;
+
+use bumpalo::Bump;
+
+use crate::drop_list::DropList;
+
+/// The chunk allocator underneath: bumpalo's `Bump`, with its minimum alignment raised to 8 so
+/// its chunks and everything taken from them start 8-aligned. bumpalo owns the chunks (their
+/// sizes, their growth, the fence that keeps them under the limits); the arena takes each chunk
+/// whole as its block and bumps upward through it itself (see the [`block`] module).
+pub(crate) type Engine = Bump<8>;
+
+/// A region of memory: allocate many values, free them all at once.
+///
+/// Every reference an `Arena` hands out borrows it, so the borrow checker rejects any use after
+/// [`reset`](Arena::reset) (which takes `&mut self`) or [`free`](Arena::free) (which takes
+/// `self`): the use-after-free that Go's `arena` package can only catch at run time does not
+/// compile here.
+///
+/// Values put in the arena with [`alloc`](Arena::alloc), the slice methods and the containers
+/// must not need `Drop` (this is checked at compile time); values that own heap memory go
+/// through [`alloc_droppable`](Arena::alloc_droppable), whose destructors run exactly once, newest
+/// first, at `reset`, `free` or drop.
+///
+/// `Arena` is `Send` but not `Sync`: it can move to another thread, but two threads cannot
+/// allocate from it at once.
+///
+/// # Example
+///
+/// ```
+/// use arena_core::Arena;
+///
+/// #[derive(Debug)]
+/// struct Person<'a> {
+///     name: &'a str,
+///     age: u32,
+/// }
+///
+/// let mut mem = Arena::new();
+/// let name = mem.alloc_str("bob");
+/// let bob = mem.alloc(Person { name, age: 42 });
+/// bob.age += 1;
+/// assert_eq!(bob.age, 43);
+/// mem.reset(); // frees bob; the memory stays for the next round
+/// mem.free(); // gives it back
+/// ```
+///
+/// Using a value after the arena is freed is a compile error (`E0505`):
+///
+/// ```compile_fail,E0505
+/// use arena_core::Arena;
+///
+/// let mem = Arena::new();
+/// let n = mem.alloc(1u32);
+/// mem.free();
+/// *n = 123; // error[E0505]: cannot move out of `mem` because it is borrowed
+/// ```
+///
+/// and so is using it across a reset (`E0502`):
+///
+/// ```compile_fail,E0502
+/// use arena_core::Arena;
+///
+/// let mut mem = Arena::new();
+/// let n = mem.alloc(1u32);
+/// mem.reset();
+/// *n = 123; // error[E0502]: cannot borrow `mem` as mutable because it is also borrowed
+/// ```
+///
+/// An arena cannot be shared between threads (`E0277`: `Cell<..>` is not `Sync`):
+///
+/// ```compile_fail,E0277
+/// use arena_core::Arena;
+///
+/// let mem = Arena::new();
+/// std::thread::scope(|s| {
+///     s.spawn(|| mem.alloc(1u32));
+/// });
+/// ```
+///
+/// but it can be moved to one:
+///
+/// ```
+/// use arena_core::Arena;
+///
+/// let mem = Arena::new();
+/// std::thread::spawn(move || *mem.alloc(1u32)).join().unwrap();
+/// ```
+///
+/// A value that needs `Drop` is refused by `alloc` (`E0080`, with a message saying what to use
+/// instead):
+///
+/// ```compile_fail,E0080
+/// use arena_core::Arena;
+///
+/// let mem = Arena::new();
+/// mem.alloc(String::from("bob"));
+/// ```
+///
+/// and welcome in `alloc_droppable`, or as an arena string:
+///
+/// ```
+/// use arena_core::Arena;
+///
+/// let mem = Arena::new();
+/// let owned: &mut String = mem.alloc_droppable(String::from("bob"));
+/// let in_arena: &str = mem.alloc_str("bob");
+/// assert_eq!(owned.as_str(), in_arena);
+/// ```
+pub struct Arena {
+    bump: Engine,
+    /// The next free byte of the block: the block is `[block_start, block_end)`, handed out up
+    /// to `cursor`, free from there. The block is bumpalo's whole current chunk, taken from
+    /// bumpalo in one allocation, so bumpalo's own pointer never moves while the arena bumps;
+    /// nothing else allocates from bumpalo. [`block::no_block`] for all three when there is none.
+    cursor: Cell<NonNull<u8>>,
+    block_start: Cell<NonNull<u8>>,
+    /// The address one past the block (only compared, never dereferenced).
+    block_end: Cell<usize>,
+    drops: DropList,
+    /// Allocations since the last reset, kept only while `counts_allocations` (see
+    /// [`Stats::allocations`]).
+    allocations: Cell<usize>,
+    /// Whether `allocations` is kept. A plain field, so the allocation fast path reads it once
+    /// per borrow; counting in every arena cost binary-trees about a fifth of its speed.
+    counts_allocations: bool,
+    /// Size of the newest chunk, to tell a one-chunk arena from a many-chunk one and to size the
+    /// next chunk like bumpalo does (double the last).
+    newest_chunk_bytes: Cell<usize>,
+    /// The fewest used bytes for which a pooled scope may end by a bare rewind
+    /// ([`Arena::rewind_steady`]); [`NOT_STEADY`] when it may not. Only the pool sets it (see
+    /// [`Arena::set_steady_floor`]); whatever could make a bare rewind wrong — a new chunk, a
+    /// pending destructor, replaced memory — sets it back to [`NOT_STEADY`].
+    steady_floor: Cell<usize>,
+    limit: Option<usize>,
+    label: Option<Cow<'static, str>>,
+    /// Pooled arenas are traced by their scope, not when they are dropped.
+    pub(crate) pooled: bool,
+    /// `Arena` holds raw pointers to the values in its drop list; they are not shared.
+    _not_sync: PhantomData<Cell<()>>,
+}
+
+// SAFETY: the only non-`Send` state is raw pointers into the arena's own chunks: the block's
+// cursor and start, and the drop list's, every value of which was required to be `Send` by
+// `alloc_droppable`; bumpalo's `Bump` is `Send`. Moving the arena moves ownership of all of it
+// to the other thread at once.
+unsafe impl Send for Arena {}
+
+/// Compile-time proof that `T` has no drop glue: an arena frees its memory without running
+/// destructors, so only [`Arena::alloc_droppable`] may take a value that needs one.
+pub(crate) struct AssertNoDrop<T>(PhantomData<T>);
+
+impl<T> AssertNoDrop<T> {
+    /// Evaluated when `alloc::<T>` (or a container of `T`) is instantiated.
+    pub(crate) const OK: () = assert!(
+        !mem::needs_drop::<T>(),
+        "arena values must not need Drop (an arena frees its memory without running \
+         destructors): store `&'a str` (Arena::alloc_str) instead of String, `ArenaVec<'a, T>` \
+         instead of Vec<T>, `&'a T` instead of Box<T>, or use Arena::alloc_droppable for a value \
+         whose destructor must run"
+    );
+}

@@ -1,0 +1,161 @@
+//! Reset, free and drop: running the pending destructors, rewinding the one chunk or merging
+//! several into one, resizing the kept chunk, and giving all memory back.
+//!
+//! Relies on the block engine to rewind the cursor, on the chunks room for fresh chunks and
+//! poisoning, and on the drop list for the destructors.
+
+use std::panic;
+
+use super::sizes::{kept_chunk_too_big, NOT_STEADY};
+use super::Arena;
+use crate::budget;
+use crate::drop_list::DropsRun;
+use crate::trace::TraceLine;
+
+impl Arena {
+    /// Drops every pending value and makes all memory available again, keeping it for reuse.
+    ///
+    /// One chunk is rewound in place. Several chunks are merged into one at least as large as
+    /// all of them together (bumpalo rounds chunk sizes up, so it may be a little larger), so
+    /// the next fill of the same size needs no new chunk. If a limit leaves no room for the
+    /// merged chunk, the arena keeps its newest, largest chunk instead.
+    ///
+    /// Takes `&mut self`, so no reference into the arena can be alive.
+    ///
+    /// # Panics
+    ///
+    /// If a destructor panics, the other destructors still run and the memory is still reset;
+    /// then the first panic is resumed. The arena is usable afterwards.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mut mem = Arena::new();
+    /// for round in 0..3 {
+    ///     for i in 0..1000u64 {
+    ///         mem.alloc(i);
+    ///     }
+    ///     if round > 0 {
+    ///         assert_eq!(mem.stats().chunks, 1); // the memory of round 0 was kept
+    ///     }
+    ///     mem.reset();
+    /// }
+    /// ```
+    #[inline]
+    pub fn reset(&mut self) {
+        if self.drops.pending() == 0 && self.reserved_bytes() == self.newest_chunk_bytes.get() {
+            // At most one chunk and nothing to drop: rewind it in place. (A chunk is kept whole,
+            // so this is what the general path would do, without its bookkeeping.)
+            self.rewind_only_chunk();
+            self.clear_counters();
+        } else {
+            self.reset_general();
+        }
+    }
+
+    /// [`reset`](Arena::reset) with destructors to run or chunks to merge.
+    #[cold]
+    #[inline(never)]
+    fn reset_general(&mut self) {
+        let keep = self.reserved_bytes();
+        let run = self.reset_keeping(keep);
+        if let Some(payload) = run.first_panic {
+            panic::resume_unwind(payload);
+        }
+    }
+
+    /// Runs the pending destructors and resets the memory, keeping one chunk of at least
+    /// `keep_bytes` (none for 0). Hands back what the destructors did instead of resuming a
+    /// panic, so callers decide (a scope that is already unwinding must not panic again).
+    pub(crate) fn reset_keeping(&mut self, keep_bytes: usize) -> DropsRun {
+        self.steady_floor.set(NOT_STEADY);
+        let run = self.drops.run_all();
+        self.allocations.set(0);
+        let reserved = self.bump.allocated_bytes();
+        if reserved == 0 {
+            return run;
+        }
+        // Rewind: bumpalo keeps the newest (largest) chunk and frees the older ones; the next
+        // allocation takes the kept chunk as the block again.
+        self.poison_used();
+        self.drop_block();
+        self.bump.reset();
+        let kept = self.bump.allocated_bytes();
+        self.bump.set_allocation_limit(Some(kept));
+        self.newest_chunk_bytes.set(kept);
+        budget::release(reserved - kept);
+        // The steady case ends here: one chunk, the size we want to keep.
+        let too_small = kept < keep_bytes;
+        let too_big = kept_chunk_too_big(kept, keep_bytes);
+        if too_small || too_big {
+            self.resize_kept_chunk(keep_bytes, too_small);
+        }
+        run
+    }
+
+    /// Replaces the one chunk left after a reset by one of about `keep_bytes` (none for 0).
+    #[cold]
+    fn resize_kept_chunk(&mut self, keep_bytes: usize, growing: bool) {
+        let kept = self.bump.allocated_bytes();
+        if self.reserve_fresh(keep_bytes).is_err() && growing {
+            // A limit forbids the merged chunk: keep a chunk as large as the one we had.
+            let _ = self.reserve_fresh(kept);
+        }
+    }
+
+    /// Drops every pending value and gives all memory back. Dropping the arena does the same;
+    /// `free` says so explicitly, as Go's `mem.Free()` does.
+    ///
+    /// # Panics
+    ///
+    /// If a destructor panics, after the other destructors ran and the memory was freed.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// mem.alloc_droppable(String::from("dropped at free"));
+    /// mem.free();
+    /// ```
+    pub fn free(self) {
+        // `Drop` does the work, resuming a destructor's panic when not already unwinding.
+        drop(self);
+    }
+
+    /// The work of `free` and `drop`: destructors, trace line, memory back.
+    fn free_in_place(&mut self) -> DropsRun {
+        let started = crate::trace::start_if_enabled();
+        let used = self.used_bytes();
+        let allocations = self.allocation_count();
+        let run = self.drops.run_all();
+        if let Some(started) = started {
+            if !self.pooled {
+                TraceLine {
+                    started,
+                    used,
+                    kept: 0,
+                    reserved: self.reserved_bytes(),
+                    chunks: self.chunk_count(),
+                    allocations,
+                    drops: run.count,
+                    limit: self.limit,
+                    place: self.label().unwrap_or("unlabelled arena"),
+                }
+                .emit();
+            }
+        }
+        self.release_all_memory();
+        run
+    }
+}
+
+impl Drop for Arena {
+    fn drop(&mut self) {
+        let run = self.free_in_place();
+        if let Some(payload) = run.first_panic {
+            if !std::thread::panicking() {
+                panic::resume_unwind(payload);
+            }
+        }
+    }
+}

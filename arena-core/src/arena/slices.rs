@@ -1,0 +1,344 @@
+//! The public allocation API for slices, strings and formatting: `alloc_str`, the
+//! `alloc_slice_*` family and `alloc_fmt`, each with its `try_` twin.
+//!
+//! Relies on the block engine (`try_alloc_array`) for the memory and on [`ArenaString`] for
+//! formatting.
+
+use core::fmt;
+use core::ptr;
+
+use super::{Arena, AssertNoDrop};
+use crate::error::AllocError;
+use crate::string::ArenaString;
+
+impl Arena {
+    /// Copies a string into the arena.
+    ///
+    /// # Panics
+    ///
+    /// As [`alloc`](Arena::alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let name = mem.alloc_str("bob");
+    /// name.make_ascii_uppercase();
+    /// assert_eq!(name, "BOB");
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn alloc_str(&self, src: &str) -> &mut str {
+        match self.try_alloc_str(src) {
+            Ok(value) => value,
+            Err(err) => err.panic(),
+        }
+    }
+
+    /// Like [`alloc_str`](Arena::alloc_str), returning an error instead of panicking.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_alloc`](Arena::try_alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// assert_eq!(mem.try_alloc_str("hi").unwrap(), "hi");
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn try_alloc_str(&self, src: &str) -> Result<&mut str, AllocError> {
+        let bytes = self.try_alloc_slice_copy(src.as_bytes())?;
+        // SAFETY: the bytes were copied from a `str`, so they are valid UTF-8.
+        Ok(unsafe { core::str::from_utf8_unchecked_mut(bytes) })
+    }
+
+    /// Copies a slice of `Copy` values into the arena with one `memcpy`.
+    ///
+    /// # Panics
+    ///
+    /// As [`alloc`](Arena::alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let xs = mem.alloc_slice_copy(&[1, 2, 3]);
+    /// xs[0] = 10;
+    /// assert_eq!(xs, [10, 2, 3]);
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn alloc_slice_copy<T: Copy>(&self, src: &[T]) -> &mut [T] {
+        match self.try_alloc_slice_copy(src) {
+            Ok(value) => value,
+            Err(err) => err.panic(),
+        }
+    }
+
+    /// Like [`alloc_slice_copy`](Arena::alloc_slice_copy), returning an error instead of
+    /// panicking.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_alloc`](Arena::try_alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::builder().limit(0).build();
+    /// assert!(mem.try_alloc_slice_copy(&[1u8; 100]).is_err());
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn try_alloc_slice_copy<T: Copy>(&self, src: &[T]) -> Result<&mut [T], AllocError> {
+        let ptr = self.try_alloc_array::<T>(src.len())?;
+        // SAFETY: `ptr` is fresh memory for `src.len()` values of `T`, disjoint from `src`; `T:
+        // Copy`, so a bitwise copy is a valid copy.
+        unsafe {
+            ptr::copy_nonoverlapping(src.as_ptr(), ptr.as_ptr(), src.len());
+            Ok(core::slice::from_raw_parts_mut(ptr.as_ptr(), src.len()))
+        }
+    }
+
+    /// Clones each element of a slice into the arena.
+    ///
+    /// # Panics
+    ///
+    /// As [`alloc`](Arena::alloc), or if a `clone` panics (the clones made so far are then
+    /// simply forgotten: they need no drop).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let words = mem.alloc_slice_clone(&["a", "b"]);
+    /// assert_eq!(words, ["a", "b"]);
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn alloc_slice_clone<T: Clone>(&self, src: &[T]) -> &mut [T] {
+        let () = AssertNoDrop::<T>::OK;
+        self.alloc_slice_fill_with(src.len(), |i| src[i].clone())
+    }
+
+    /// Like [`alloc_slice_clone`](Arena::alloc_slice_clone), returning an error instead of
+    /// panicking.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_alloc`](Arena::try_alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// assert_eq!(mem.try_alloc_slice_clone(&[(1, 'a')]).unwrap(), [(1, 'a')]);
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn try_alloc_slice_clone<T: Clone>(&self, src: &[T]) -> Result<&mut [T], AllocError> {
+        let () = AssertNoDrop::<T>::OK;
+        self.try_alloc_slice_fill_with(src.len(), |i| src[i].clone())
+    }
+
+    /// Allocates a slice of `len` values, the `i`-th being `fill(i)`.
+    ///
+    /// # Panics
+    ///
+    /// As [`alloc`](Arena::alloc), including when `len * size_of::<T>()` overflows.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let squares = mem.alloc_slice_fill_with(4, |i| i * i);
+    /// assert_eq!(squares, [0, 1, 4, 9]);
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn alloc_slice_fill_with<T, F: FnMut(usize) -> T>(&self, len: usize, fill: F) -> &mut [T] {
+        let () = AssertNoDrop::<T>::OK;
+        match self.try_alloc_slice_fill_with(len, fill) {
+            Ok(value) => value,
+            Err(err) => err.panic(),
+        }
+    }
+
+    /// Like [`alloc_slice_fill_with`](Arena::alloc_slice_fill_with), returning an error instead
+    /// of panicking (`fill` is not called then).
+    ///
+    /// # Errors
+    ///
+    /// As [`try_alloc`](Arena::try_alloc), and [`AllocErrorKind::CapacityOverflow`](crate::AllocErrorKind::CapacityOverflow) when the
+    /// byte size overflows.
+    ///
+    /// ```
+    /// use arena_core::{AllocErrorKind, Arena};
+    ///
+    /// let mem = Arena::new();
+    /// let err = mem.try_alloc_slice_fill_with(usize::MAX / 2, |_| 0u32).unwrap_err();
+    /// assert_eq!(err.kind(), &AllocErrorKind::CapacityOverflow);
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn try_alloc_slice_fill_with<T, F: FnMut(usize) -> T>(
+        &self,
+        len: usize,
+        mut fill: F,
+    ) -> Result<&mut [T], AllocError> {
+        let () = AssertNoDrop::<T>::OK;
+        let ptr = self.try_alloc_array::<T>(len)?;
+        for i in 0..len {
+            // SAFETY: `ptr` is fresh memory for `len` values of `T` and `i < len`. If `fill`
+            // panics, the values written so far are forgotten, which is fine: `T` needs no drop.
+            unsafe { ptr.as_ptr().add(i).write(fill(i)) };
+        }
+        // SAFETY: all `len` values were initialized above; the slice borrows `self`.
+        Ok(unsafe { core::slice::from_raw_parts_mut(ptr.as_ptr(), len) })
+    }
+
+    /// Allocates a slice of `len` default values: Go's zeroed `MakeSlice` contents.
+    ///
+    /// # Panics
+    ///
+    /// As [`alloc_slice_fill_with`](Arena::alloc_slice_fill_with).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// assert_eq!(mem.alloc_slice_fill_default::<u8>(3), [0, 0, 0]);
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn alloc_slice_fill_default<T: Default>(&self, len: usize) -> &mut [T] {
+        let () = AssertNoDrop::<T>::OK;
+        self.alloc_slice_fill_with(len, |_| T::default())
+    }
+
+    /// Like [`alloc_slice_fill_default`](Arena::alloc_slice_fill_default), returning an error
+    /// instead of panicking.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_alloc_slice_fill_with`](Arena::try_alloc_slice_fill_with).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// assert!(mem.try_alloc_slice_fill_default::<u64>(usize::MAX).is_err());
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn try_alloc_slice_fill_default<T: Default>(
+        &self,
+        len: usize,
+    ) -> Result<&mut [T], AllocError> {
+        self.try_alloc_slice_fill_with(len, |_| T::default())
+    }
+
+    /// Allocates a slice holding the items of an iterator that knows its length.
+    ///
+    /// # Panics
+    ///
+    /// As [`alloc`](Arena::alloc), or if the iterator yields fewer items than its `len()`
+    /// promised (extra items are ignored).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let words = mem.alloc_slice_fill_iter("a b c".split(' ').collect::<Vec<_>>());
+    /// assert_eq!(words, ["a", "b", "c"]);
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn alloc_slice_fill_iter<T, I>(&self, items: I) -> &mut [T]
+    where
+        I: IntoIterator<Item = T>,
+        I::IntoIter: ExactSizeIterator,
+    {
+        match self.try_alloc_slice_fill_iter(items) {
+            Ok(value) => value,
+            Err(err) => err.panic(),
+        }
+    }
+
+    /// Like [`alloc_slice_fill_iter`](Arena::alloc_slice_fill_iter), returning an error instead
+    /// of panicking.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_alloc`](Arena::try_alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// assert_eq!(mem.try_alloc_slice_fill_iter(1..4).unwrap(), [1, 2, 3]);
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn try_alloc_slice_fill_iter<T, I>(&self, items: I) -> Result<&mut [T], AllocError>
+    where
+        I: IntoIterator<Item = T>,
+        I::IntoIter: ExactSizeIterator,
+    {
+        let mut items = items.into_iter();
+        let len = items.len();
+        self.try_alloc_slice_fill_with(len, |_| {
+            items
+                .next()
+                .expect("ExactSizeIterator yielded fewer items than its len() promised")
+        })
+    }
+
+    /// Formats into an arena string: the arena's `format!`.
+    ///
+    /// # Panics
+    ///
+    /// As [`alloc`](Arena::alloc), or if a `Display` impl returns an error.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let id = mem.alloc_fmt(format_args!("id-{}", 7));
+    /// assert_eq!(id, "id-7");
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn alloc_fmt(&self, args: fmt::Arguments<'_>) -> &mut str {
+        match self.try_alloc_fmt(args) {
+            Ok(value) => value,
+            Err(err) => err.panic(),
+        }
+    }
+
+    /// Like [`alloc_fmt`](Arena::alloc_fmt), returning an error instead of panicking.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_alloc`](Arena::try_alloc).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::builder().limit(0).build();
+    /// assert!(mem.try_alloc_fmt(format_args!("{}", 12345)).is_err());
+    /// ```
+    #[allow(clippy::mut_from_ref)]
+    pub fn try_alloc_fmt(&self, args: fmt::Arguments<'_>) -> Result<&mut str, AllocError> {
+        if let Some(literal) = args.as_str() {
+            return self.try_alloc_str(literal);
+        }
+        // Room for a typical short formatted string, so most need no growth at all.
+        let mut out = ArenaString::try_with_capacity_in(32, self)?;
+        out.try_write_fmt(args)?;
+        Ok(out.into_bump_str_mut())
+    }
+}

@@ -1,0 +1,67 @@
+//! The pool's steady contract: the floor of used bytes above which a pooled scope may end by a
+//! bare rewind of the block, and that rewind.
+//!
+//! The pool sets the floor after a general scope end ([`Arena::set_steady_floor`]); anything
+//! that could make a bare rewind wrong (a new chunk, a pending destructor, replaced memory) sets
+//! it back to [`NOT_STEADY`]. Relies on the size arithmetic for the floor and on the block
+//! engine for the rewind.
+
+use super::sizes::{steady_floor, NOT_STEADY};
+use super::Arena;
+use crate::config::Retain;
+
+impl Arena {
+    /// The end of a pooled scope in the steady state, and nothing else: returns `true` after
+    /// rewinding the bump pointer when nothing was allocated (a scope that only computed), or
+    /// when what was used is at least the steady floor the pool set — one chunk, no pending
+    /// destructor, and exactly the chunk the retention policy would keep. Otherwise does nothing
+    /// and returns `false`: the caller takes the general end (destructors, retention).
+    #[inline(always)]
+    pub(crate) fn rewind_steady(&mut self) -> bool {
+        // Nothing to clear: the pool enables the fast path only for arenas that do not count,
+        // and turning counting on again starts from zero.
+        debug_assert!(!self.counts_allocations, "a fast scope that counts");
+        // What the block handed out. While a floor is set (not `NOT_STEADY`) the arena still
+        // holds one chunk and no destructor, since a new chunk or a destructor clears the floor,
+        // and that chunk is the block (or is untouched, with no block): then this is all that
+        // was used.
+        let in_block = self.block_used();
+        let floor = self.steady_floor.get();
+        if in_block != 0 {
+            // `NOT_STEADY` is the largest `usize`, so an arena without a floor stops here.
+            if in_block < floor {
+                return false;
+            }
+            debug_assert_eq!(in_block, self.used_bytes());
+            self.rewind_only_chunk();
+            return true;
+        }
+        // Nothing in the block: the scope used nothing, unless (without a floor) it used chunks
+        // the block has since moved past.
+        floor != NOT_STEADY || self.used_bytes() == 0
+    }
+
+    /// Called by the pool after the general end of a scope: allows bare rewinds from now on when
+    /// the arena holds at most one chunk and no destructor, and `ARENA_RETAIN` is `100` or `off`
+    /// with `ballast` (`ARENA_BALLAST`) in force. Returns whether it did.
+    pub(crate) fn set_steady_floor(&self, retain: Retain, ballast: usize) -> bool {
+        let reserved = self.reserved_bytes();
+        let one_chunk = reserved == self.newest_chunk_bytes.get() || reserved == 0;
+        let floor = if self.drops.pending() != 0 || !one_chunk {
+            NOT_STEADY
+        } else {
+            match retain {
+                // Everything is kept, but a ballast larger than the chunk must still be reserved
+                // by the general end.
+                Retain::Off if ballast > reserved => NOT_STEADY,
+                // Everything is kept: any round that fits the chunk is steady.
+                Retain::Off => 1,
+                Retain::Percent(100) => steady_floor(reserved, ballast),
+                // Other percentages keep less than a round used: their end resizes.
+                Retain::Percent(_) => NOT_STEADY,
+            }
+        };
+        self.steady_floor.set(floor);
+        floor != NOT_STEADY
+    }
+}
