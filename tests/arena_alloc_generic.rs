@@ -81,3 +81,32 @@ fn hash_map_keys_and_const_generics() {
     assert_eq!(back.by_key.len(), 1);
     assert_eq!(&*back.title, "idx");
 }
+
+/// A bound in a `where` clause holds on every generated impl, as the same bound written inline
+/// does: the arena type needs `U: Copy` to exist, so its `CloneIn` impl must ask for it too.
+#[arena_alloc]
+#[derive(Debug)]
+pub struct Copied<'a, U>
+where
+    U: Copy,
+{
+    pub value: U,
+    pub values: &'a [U],
+}
+
+#[test]
+fn where_clause_holds_on_every_impl() {
+    let mem = Arena::new();
+    let copied = Copied {
+        value: 7u16,
+        values: mem.alloc_slice_copy(&[1u16, 2, 3]),
+    };
+    let owned: CopiedOwned<u16> = copied.clone_out();
+    assert_eq!((owned.value, owned.values.as_slice()), (7, &[1, 2, 3][..]));
+
+    let other = Arena::new();
+    let copy: Copied<'_, u16> = copied.clone_in(&other);
+    assert_eq!((copy.value, copy.values), (7, &[1, 2, 3][..]));
+    let back: Copied<'_, u16> = owned.clone_in(&other);
+    assert_eq!((back.value, back.values), (7, &[1, 2, 3][..]));
+}

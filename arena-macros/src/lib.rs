@@ -83,9 +83,14 @@ use proc_macro::TokenStream;
 /// | `&'a Self` inside a slice, `ArenaVec` or `ArenaHashMap` | `PersonOwned` | already on the heap |
 /// | `Option<X>`, `Result<X, Y>`, `(X, Y, ..)`, `[X; N]` | `Option<X'>`, `Result<X', Y'>`, `(X', Y', ..)`, `[X'; N]` | |
 /// | `PhantomData<X>` | `PhantomData<X'>` | |
+/// | `Cell<X>` of plain data (`Cell<u32>`) | `Cell<X>` | a `Cell` whose value borrows the arena (`Cell<&'a str>`) is an error at the field: a `Cell` hands out only copies, and the owned form of a borrowed value is not `Copy` |
 /// | a type parameter `T` | `T` | in the twin, `T` stands for the owned form: `Pair<'a, T>` clones out to `PairOwned<T::Owned>` |
 /// | `&'b X` where `'b` is not the arena's lifetime (`&'static str`) | the same | the reference is copied |
 /// | any other type `X` (another `#[arena_alloc]` type, a hand-written type) | `<X as CloneOut>::Owned` | copied through its [`CloneOut`] / [`CloneIn`] impls; its owned form must clone in to `X` |
+///
+/// The item's bounds, inline or in a `where` clause, hold on every generated impl; on the
+/// twin's `CloneIn` impl, whose `T` is the owned form, they hold for the copies
+/// (`<T as CloneIn<'n>>::Cloned`).
 ///
 /// Types are recognised by their last path segment (`Option`, `arena::ArenaVec`, ..). Only a
 /// *direct* self-reference is boxed: for mutually recursive types, break the cycle with
@@ -183,8 +188,8 @@ pub fn arena_alloc(args: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 ///
 /// Nothing borrowed from the scope's arena can leave the closure: `arena_scope!(|mem|
-/// mem.alloc_str("bob"))` is a borrow error ("lifetime may not live long enough"), as
-/// `tests/ui/arena_scope/escaping_borrow.rs` shows. Copy the value out instead:
+/// mem.alloc_str("bob"))` is a borrow error ("lifetime may not live long enough"). Copy the
+/// value out instead:
 ///
 /// ```
 /// use arena::{arena_scope, CloneOut};

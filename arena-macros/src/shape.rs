@@ -202,6 +202,20 @@ impl Classifier<'_> {
                 key_type: (*key).clone(),
                 value: Box::new(self.classify(value, errors)),
             },
+            ("Cell", [inner]) if uses_lifetime(inner, self.arena) => {
+                errors.at(
+                    ty,
+                    format!(
+                        "#[arena_alloc] cannot deep-copy a `Cell` whose value borrows the arena \
+                         (`'{arena}`): a `Cell` hands out only copies of its value, and the owned \
+                         form of a borrowed value (`String` for `&'{arena} str`) is not `Copy`; \
+                         keep plain data in the `Cell` (`Cell<u32>`), or convert the field with \
+                         `#[arena(with = module)]`",
+                        arena = self.arena
+                    ),
+                );
+                Shape::Unsupported
+            }
             ("PhantomData", [inner]) => {
                 let mut ignored = Errors::default();
                 Shape::Phantom(Box::new(self.classify(inner, &mut ignored)))

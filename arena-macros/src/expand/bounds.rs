@@ -71,12 +71,34 @@ impl Expander<'_> {
         keys
     }
 
+    /// The item's own `where` clause, as written.
+    fn own_predicates(&self) -> Vec<TokenStream> {
+        self.input
+            .item
+            .generics
+            .where_clause
+            .iter()
+            .flat_map(|where_clause| {
+                where_clause
+                    .predicates
+                    .iter()
+                    .map(ToTokens::to_token_stream)
+            })
+            .collect()
+    }
+
     /// `where` predicates for the `CloneIn<'n>` impls: each parameter copies into `'n`, and the
-    /// item's own bounds hold for the copies.
-    pub(super) fn clone_in_predicates(&self) -> Vec<TokenStream> {
+    /// item's own bounds hold for the copies. On the arena type (`for_twin` false) the item's
+    /// own `where` clause holds as well, as its inline bounds do: the type needs it to exist. On
+    /// the twin, whose parameters stand for the owned forms, only the copies must meet it.
+    pub(super) fn clone_in_predicates(&self, for_twin: bool) -> Vec<TokenStream> {
         let krate = &self.krate;
         let new_arena = &self.new_arena;
-        let mut predicates = Vec::new();
+        let mut predicates = if for_twin {
+            Vec::new()
+        } else {
+            self.own_predicates()
+        };
         for param in self.input.item.generics.type_params() {
             let ident = &param.ident;
             let cloned = self.cloned_param(ident);
@@ -111,19 +133,7 @@ impl Expander<'_> {
     /// and hashed keys stay hashable once owned.
     pub(super) fn clone_out_predicates(&self) -> Vec<TokenStream> {
         let krate = &self.krate;
-        let mut predicates: Vec<TokenStream> = self
-            .input
-            .item
-            .generics
-            .where_clause
-            .iter()
-            .flat_map(|where_clause| {
-                where_clause
-                    .predicates
-                    .iter()
-                    .map(ToTokens::to_token_stream)
-            })
-            .collect();
+        let mut predicates = self.own_predicates();
         for param in self.input.item.generics.type_params() {
             let ident = &param.ident;
             predicates.push(quote!(#ident: #krate::__private::CloneOut));

@@ -20,7 +20,7 @@ impl Expander<'_> {
         generics.params.insert(0, syn::parse_quote!(#new_arena));
         let (impl_generics, _, _) = generics.split_for_impl();
         let cloned = self.item_in_new_arena();
-        let predicates = self.clone_in_predicates();
+        let predicates = self.clone_in_predicates(false);
         let body = self.body(ident, Direction::In);
         quote! {
             #[automatically_derived]
@@ -50,7 +50,7 @@ impl Expander<'_> {
         };
         let twin = self.twin_type(Render::Twin);
         let cloned = self.item_in_new_arena();
-        let predicates = self.clone_in_predicates();
+        let predicates = self.clone_in_predicates(true);
         let body = self.body(ident, Direction::FromOwned);
         quote! {
             #[automatically_derived]
