@@ -8,7 +8,8 @@ use crate::error::AllocError;
 /// Configures an [`Arena`] before it is created. Made by [`Arena::builder`].
 ///
 /// ```
-/// use arena_core::Arena;
+/// # use arena_core as arena;
+/// use arena::Arena;
 ///
 /// let mem = Arena::builder()
 ///     .capacity(1 << 20) // reserve 1 MiB up front
@@ -31,7 +32,8 @@ impl ArenaBuilder {
     /// Bytes to reserve up front, in one chunk (default 0: nothing until the first allocation).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// assert!(Arena::builder().capacity(4096).build().stats().reserved_bytes >= 4096);
     /// ```
@@ -44,7 +46,8 @@ impl ArenaBuilder {
     /// `try_` methods return [`AllocError`], the others panic naming the limit.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::builder().limit(4096).build();
     /// assert!(mem.try_alloc([0u8; 8192]).is_err());
@@ -58,7 +61,8 @@ impl ArenaBuilder {
     /// A name for the arena, shown in error messages, [`Stats`](crate::Stats) and trace lines.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let worker = 3;
     /// let mem = Arena::builder().label(format!("worker-{worker}")).build();
@@ -74,7 +78,8 @@ impl ArenaBuilder {
     /// is created: counting costs a read-modify-write on every allocation.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let counted = Arena::builder().count_allocations(true).build();
     /// counted.alloc(1u8);
@@ -98,7 +103,8 @@ impl ArenaBuilder {
     /// is exhausted); [`try_build`](ArenaBuilder::try_build) returns the error instead.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::builder().build();
     /// assert_eq!(mem.stats().reserved_bytes, 0);
@@ -114,7 +120,8 @@ impl ArenaBuilder {
     /// As [`Arena::try_alloc`](crate::Arena::try_alloc).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let err = Arena::builder().capacity(1 << 20).limit(1 << 10).try_build().unwrap_err();
     /// assert!(err.to_string().contains("limit of 1024 bytes"));
@@ -135,7 +142,8 @@ impl Arena {
     /// A builder for an arena with a capacity, a limit and a label.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::builder().capacity(1 << 20).limit(512 << 20).label("parser").build();
     /// assert_eq!(mem.stats().limit, Some(512 << 20));

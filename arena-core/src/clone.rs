@@ -34,7 +34,8 @@ use crate::{Arena, ArenaHashMap, ArenaString, ArenaVec};
 /// # Examples
 ///
 /// ```
-/// use arena_core::{CloneIn, CloneOut, CloneStrategy};
+/// # use arena_core as arena;
+/// use arena::{CloneIn, CloneOut, CloneStrategy};
 ///
 /// assert!(<u64 as CloneOut>::STRATEGY.is_bitwise_copy());
 /// assert!(<[u8; 4] as CloneIn<'_>>::STRATEGY.is_bitwise_copy());
@@ -65,7 +66,8 @@ impl CloneStrategy {
     /// # Examples
     ///
     /// ```
-    /// use arena_core::{Arena, CloneIn, CloneOut, CloneStrategy};
+    /// # use arena_core as arena;
+    /// use arena::{Arena, CloneIn, CloneOut, CloneStrategy};
     ///
     /// #[derive(Clone, Copy, Debug, PartialEq)]
     /// struct Rgb(u8, u8, u8);
@@ -92,7 +94,8 @@ impl CloneStrategy {
     /// # Examples
     ///
     /// ```
-    /// use arena_core::{CloneOut, CloneStrategy};
+    /// # use arena_core as arena;
+    /// use arena::{CloneOut, CloneStrategy};
     ///
     /// assert!(<char as CloneOut>::STRATEGY.is_bitwise_copy());
     /// assert!(!<Option<char> as CloneOut>::STRATEGY.is_bitwise_copy());
@@ -107,7 +110,8 @@ impl CloneStrategy {
     /// # Examples
     ///
     /// ```
-    /// use arena_core::{CloneOut, CloneStrategy};
+    /// # use arena_core as arena;
+    /// use arena::{CloneOut, CloneStrategy};
     ///
     /// let both = <u8 as CloneOut>::STRATEGY.and(<u16 as CloneOut>::STRATEGY);
     /// assert!(both.is_bitwise_copy());
@@ -129,7 +133,8 @@ impl CloneStrategy {
 /// # Examples
 ///
 /// ```
-/// use arena_core::{Arena, CloneOut};
+/// # use arena_core as arena;
+/// use arena::{Arena, CloneOut};
 ///
 /// let owned: (String, Vec<u32>) = {
 ///     let mem = Arena::new();
@@ -157,7 +162,8 @@ pub trait CloneOut {
 /// # Examples
 ///
 /// ```
-/// use arena_core::{Arena, CloneIn};
+/// # use arena_core as arena;
+/// use arena::{Arena, CloneIn};
 ///
 /// let long_lived = Arena::new();
 /// let kept: &[&str] = {

@@ -13,7 +13,8 @@ pub trait FromIteratorIn<'a, T>: Sized {
     /// Builds the container in `arena` from `items`.
     ///
     /// ```
-    /// use arena_core::{Arena, ArenaVec, FromIteratorIn};
+    /// # use arena_core as arena;
+    /// use arena::{Arena, ArenaVec, FromIteratorIn};
     ///
     /// let mem = Arena::new();
     /// let v = ArenaVec::from_iter_in(1..=3, &mem);
@@ -25,7 +26,8 @@ pub trait FromIteratorIn<'a, T>: Sized {
 /// `collect()` into an arena: `iter.collect_in::<ArenaVec<_>>(&mem)`.
 ///
 /// ```
-/// use arena_core::{Arena, ArenaHashMap, ArenaString, ArenaVec, CollectIn};
+/// # use arena_core as arena;
+/// use arena::{Arena, ArenaHashMap, ArenaString, ArenaVec, CollectIn};
 ///
 /// let mem = Arena::new();
 /// let evens: ArenaVec<'_, u32> = (0..10).filter(|n| n % 2 == 0).collect_in(&mem);

@@ -14,7 +14,8 @@ use std::borrow::Cow;
 /// # Example
 ///
 /// ```
-/// use arena_core::{AllocErrorKind, Arena};
+/// # use arena_core as arena;
+/// use arena::{AllocErrorKind, Arena};
 ///
 /// let mem = Arena::builder().limit(4096).label("parser").build();
 /// let err = mem.try_alloc_slice_fill_with(1 << 20, |i| i as u8).unwrap_err();
@@ -78,7 +79,8 @@ impl AllocError {
     /// What stopped the allocation.
     ///
     /// ```
-    /// use arena_core::{AllocErrorKind, Arena};
+    /// # use arena_core as arena;
+    /// use arena::{AllocErrorKind, Arena};
     ///
     /// let mem = Arena::new();
     /// let err = mem.try_alloc_slice_fill_with(usize::MAX, |_| 0u64).unwrap_err();
@@ -92,7 +94,8 @@ impl AllocError {
     /// overflowed).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::builder().limit(0).build();
     /// assert_eq!(mem.try_alloc(5u64).unwrap_err().requested(), 8);
@@ -104,7 +107,8 @@ impl AllocError {
     /// The label of the arena that refused, if it has one.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::builder().limit(0).label("cache").build();
     /// assert_eq!(mem.try_alloc(5u64).unwrap_err().label(), Some("cache"));

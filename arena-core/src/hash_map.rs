@@ -19,7 +19,8 @@ use crate::error::{AllocError, AllocErrorKind};
 /// reclaimed with the arena.
 ///
 /// ```
-/// use arena_core::Arena;
+/// # use arena_core as arena;
+/// use arena::Arena;
 ///
 /// let mem = Arena::new();
 /// let mut counts = mem.hash_map();
@@ -37,7 +38,8 @@ impl<'a, K, V> ArenaHashMap<'a, K, V> {
     /// An empty map in `arena`; it allocates when the first entry goes in.
     ///
     /// ```
-    /// use arena_core::{Arena, ArenaHashMap};
+    /// # use arena_core as arena;
+    /// use arena::{Arena, ArenaHashMap};
     ///
     /// let mem = Arena::new();
     /// let m: ArenaHashMap<'_, u32, u32> = ArenaHashMap::new_in(&mem);
@@ -57,7 +59,8 @@ impl<'a, K, V> ArenaHashMap<'a, K, V> {
     /// The arena the table lives in.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// assert!(std::ptr::eq(mem.hash_map::<u8, u8>().arena(), &mem));
@@ -69,7 +72,8 @@ impl<'a, K, V> ArenaHashMap<'a, K, V> {
     /// The number of entries.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut m = mem.hash_map();
@@ -84,7 +88,8 @@ impl<'a, K, V> ArenaHashMap<'a, K, V> {
     /// Whether the map has no entries.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// assert!(Arena::new().hash_map::<u8, u8>().is_empty());
     /// ```
@@ -96,7 +101,8 @@ impl<'a, K, V> ArenaHashMap<'a, K, V> {
     /// How many entries fit before the table grows.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// assert!(Arena::new().hash_map_with_capacity::<u8, u8>(10).capacity() >= 10);
     /// ```
@@ -107,7 +113,8 @@ impl<'a, K, V> ArenaHashMap<'a, K, V> {
     /// Iterates over `(&key, &value)` in arbitrary order.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut m = mem.hash_map();
@@ -121,7 +128,8 @@ impl<'a, K, V> ArenaHashMap<'a, K, V> {
     /// Iterates over `(&key, &mut value)` in arbitrary order.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut m = mem.hash_map();
@@ -138,7 +146,8 @@ impl<'a, K, V> ArenaHashMap<'a, K, V> {
     /// Iterates over the keys.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut m = mem.hash_map();
@@ -152,7 +161,8 @@ impl<'a, K, V> ArenaHashMap<'a, K, V> {
     /// Iterates over the values.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut m = mem.hash_map();
@@ -166,7 +176,8 @@ impl<'a, K, V> ArenaHashMap<'a, K, V> {
     /// Iterates over the values, mutable.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut m = mem.hash_map();
@@ -181,7 +192,8 @@ impl<'a, K, V> ArenaHashMap<'a, K, V> {
     /// Keeps only the entries for which `keep` returns `true`.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut m = mem.hash_map();
@@ -196,7 +208,8 @@ impl<'a, K, V> ArenaHashMap<'a, K, V> {
     /// Removes every entry, keeping the table.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut m = mem.hash_map();
@@ -217,7 +230,8 @@ impl<'a, K: Eq + Hash, V> ArenaHashMap<'a, K, V> {
     /// If the arena cannot provide the memory.
     ///
     /// ```
-    /// use arena_core::{Arena, ArenaHashMap};
+    /// # use arena_core as arena;
+    /// use arena::{Arena, ArenaHashMap};
     ///
     /// let mem = Arena::new();
     /// let m: ArenaHashMap<'_, u32, u32> = ArenaHashMap::with_capacity_in(8, &mem);
@@ -235,7 +249,8 @@ impl<'a, K: Eq + Hash, V> ArenaHashMap<'a, K, V> {
     /// As [`Arena::try_alloc`].
     ///
     /// ```
-    /// use arena_core::{Arena, ArenaHashMap};
+    /// # use arena_core as arena;
+    /// use arena::{Arena, ArenaHashMap};
     ///
     /// let mem = Arena::builder().limit(0).build();
     /// assert!(ArenaHashMap::<u32, u32>::try_with_capacity_in(8, &mem).is_err());
@@ -253,7 +268,8 @@ impl<'a, K: Eq + Hash, V> ArenaHashMap<'a, K, V> {
     /// If the arena cannot provide the memory.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut m = mem.hash_map::<u32, u32>();
@@ -273,7 +289,8 @@ impl<'a, K: Eq + Hash, V> ArenaHashMap<'a, K, V> {
     /// As [`Arena::try_alloc`]; the map is unchanged.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// assert!(mem.hash_map::<u64, u64>().try_reserve(usize::MAX).is_err());
@@ -312,7 +329,8 @@ impl<'a, K: Eq + Hash, V> ArenaHashMap<'a, K, V> {
     /// [`try_insert`](ArenaHashMap::try_insert).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut m = mem.hash_map();
@@ -332,7 +350,8 @@ impl<'a, K: Eq + Hash, V> ArenaHashMap<'a, K, V> {
     /// As [`Arena::try_alloc`]; the map is unchanged.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::builder().limit(0).build();
     /// let mut m = mem.hash_map();
@@ -352,7 +371,8 @@ impl<'a, K: Eq + Hash, V> ArenaHashMap<'a, K, V> {
     /// If the table must grow and the arena cannot provide the memory.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut m = mem.hash_map();
@@ -367,7 +387,8 @@ impl<'a, K: Eq + Hash, V> ArenaHashMap<'a, K, V> {
     /// The value under `key`.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut m = mem.hash_map();
@@ -386,7 +407,8 @@ impl<'a, K: Eq + Hash, V> ArenaHashMap<'a, K, V> {
     /// The value under `key`, mutable.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut m = mem.hash_map();
@@ -406,7 +428,8 @@ impl<'a, K: Eq + Hash, V> ArenaHashMap<'a, K, V> {
     /// Whether the map has an entry for `key`.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut m = mem.hash_map();
@@ -424,7 +447,8 @@ impl<'a, K: Eq + Hash, V> ArenaHashMap<'a, K, V> {
     /// Removes the entry for `key`, returning its value.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut m = mem.hash_map();

@@ -48,8 +48,9 @@ pub use crate::vec::{ArenaVec, IntoIter};
 /// figure `ARENA_MEMLIMIT` bounds.
 ///
 /// ```
-/// let mem = arena_core::Arena::with_capacity(1 << 16);
-/// assert!(arena_core::reserved_bytes_total() >= 1 << 16);
+/// # use arena_core as arena;
+/// let mem = arena::Arena::with_capacity(1 << 16);
+/// assert!(arena::reserved_bytes_total() >= 1 << 16);
 /// # drop(mem);
 /// ```
 pub fn reserved_bytes_total() -> usize {

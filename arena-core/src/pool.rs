@@ -38,7 +38,8 @@ use crate::trace::TraceLine;
 /// # Example
 ///
 /// ```
-/// use arena_core::ArenaPool;
+/// # use arena_core as arena;
+/// use arena::ArenaPool;
 ///
 /// let pool = ArenaPool::new();
 /// std::thread::scope(|s| {
@@ -60,7 +61,8 @@ use crate::trace::TraceLine;
 /// A guard can be taken on one thread and dropped on another:
 ///
 /// ```
-/// use arena_core::ArenaPool;
+/// # use arena_core as arena;
+/// use arena::ArenaPool;
 ///
 /// static POOL: ArenaPool = ArenaPool::new();
 ///
@@ -120,7 +122,8 @@ pub struct PoolStats {
 /// Configures an [`ArenaPool`]. Made by [`ArenaPool::builder`].
 ///
 /// ```
-/// use arena_core::ArenaPool;
+/// # use arena_core as arena;
+/// use arena::ArenaPool;
 ///
 /// let pool = ArenaPool::builder()
 ///     .capacity(64 << 10) // each arena starts with, and keeps, at least 64 KiB
@@ -144,7 +147,8 @@ impl ArenaPoolBuilder {
     /// (default 0; `ARENA_BALLAST` applies on top).
     ///
     /// ```
-    /// use arena_core::ArenaPool;
+    /// # use arena_core as arena;
+    /// use arena::ArenaPool;
     ///
     /// let pool = ArenaPool::builder().capacity(1 << 20).build();
     /// drop(pool.get()); // given back: still 1 MiB, ready for the next loan
@@ -159,7 +163,8 @@ impl ArenaPoolBuilder {
     /// [`ArenaBuilder::limit`](crate::ArenaBuilder::limit)).
     ///
     /// ```
-    /// use arena_core::ArenaPool;
+    /// # use arena_core as arena;
+    /// use arena::ArenaPool;
     ///
     /// let pool = ArenaPool::builder().limit(4096).build();
     /// assert!(pool.get().try_alloc([0u8; 8192]).is_err());
@@ -172,7 +177,8 @@ impl ArenaPoolBuilder {
     /// A name for the pool's arenas, shown in error messages, stats and trace lines.
     ///
     /// ```
-    /// use arena_core::ArenaPool;
+    /// # use arena_core as arena;
+    /// use arena::ArenaPool;
     ///
     /// let pool = ArenaPool::builder().label("parser").build();
     /// assert_eq!(pool.get().label(), Some("parser"));
@@ -186,7 +192,8 @@ impl ArenaPoolBuilder {
     /// process may use). An arena given back beyond that is freed, its memory returned.
     ///
     /// ```
-    /// use arena_core::ArenaPool;
+    /// # use arena_core as arena;
+    /// use arena::ArenaPool;
     ///
     /// let pool = ArenaPool::builder().max_idle(1).build();
     /// let (a, b) = (pool.get(), pool.get());
@@ -218,7 +225,8 @@ impl ArenaPool {
     /// An empty pool with no limit, capacity or label; `const`, so it can be a `static`.
     ///
     /// ```
-    /// use arena_core::ArenaPool;
+    /// # use arena_core as arena;
+    /// use arena::ArenaPool;
     ///
     /// static POOL: ArenaPool = ArenaPool::new();
     /// assert_eq!(*POOL.get().alloc(7u32), 7);
@@ -255,7 +263,8 @@ impl ArenaPool {
     /// [`try_get`](ArenaPool::try_get) returns the error instead.
     ///
     /// ```
-    /// use arena_core::ArenaPool;
+    /// # use arena_core as arena;
+    /// use arena::ArenaPool;
     ///
     /// let pool = ArenaPool::new();
     /// let mem = pool.get();
@@ -276,7 +285,8 @@ impl ArenaPool {
     /// memory), or a knob in the environment is malformed.
     ///
     /// ```
-    /// use arena_core::ArenaPool;
+    /// # use arena_core as arena;
+    /// use arena::ArenaPool;
     ///
     /// let pool = ArenaPool::builder().capacity(1 << 20).limit(1 << 10).build();
     /// let err = pool.try_get().unwrap_err();
@@ -307,7 +317,8 @@ impl ArenaPool {
     /// A snapshot of the pool: its idle arenas and their memory, the guards out.
     ///
     /// ```
-    /// use arena_core::ArenaPool;
+    /// # use arena_core as arena;
+    /// use arena::ArenaPool;
     ///
     /// let pool = ArenaPool::new();
     /// let a = pool.get();
@@ -335,7 +346,8 @@ impl ArenaPool {
     /// as usual).
     ///
     /// ```
-    /// use arena_core::ArenaPool;
+    /// # use arena_core as arena;
+    /// use arena::ArenaPool;
     ///
     /// let pool = ArenaPool::builder().capacity(1 << 20).build();
     /// drop(pool.get());
@@ -450,7 +462,8 @@ impl fmt::Debug for ArenaPool {
 /// borrows the guard, so none can outlive the loan (`E0505`):
 ///
 /// ```compile_fail,E0505
-/// use arena_core::ArenaPool;
+/// # use arena_core as arena;
+/// use arena::ArenaPool;
 ///
 /// let pool = ArenaPool::new();
 /// let mem = pool.get();
@@ -462,7 +475,8 @@ impl fmt::Debug for ArenaPool {
 /// while using the values before the guard goes compiles:
 ///
 /// ```
-/// use arena_core::ArenaPool;
+/// # use arena_core as arena;
+/// use arena::ArenaPool;
 ///
 /// let pool = ArenaPool::new();
 /// let mem = pool.get();
@@ -476,7 +490,8 @@ impl fmt::Debug for ArenaPool {
 /// not:
 ///
 /// ```compile_fail,E0277
-/// use arena_core::ArenaPool;
+/// # use arena_core as arena;
+/// use arena::ArenaPool;
 ///
 /// let pool = ArenaPool::new();
 /// let mem = pool.get();
@@ -489,7 +504,8 @@ impl fmt::Debug for ArenaPool {
 /// it goes back to the pool as usual.
 ///
 /// ```
-/// use arena_core::ArenaPool;
+/// # use arena_core as arena;
+/// use arena::ArenaPool;
 ///
 /// let pool = ArenaPool::new();
 /// let outcome = std::panic::catch_unwind(|| {
@@ -513,7 +529,8 @@ impl PooledArena<'_> {
     /// The pool this arena goes back to.
     ///
     /// ```
-    /// use arena_core::ArenaPool;
+    /// # use arena_core as arena;
+    /// use arena::ArenaPool;
     ///
     /// let pool = ArenaPool::new();
     /// let mem = pool.get();

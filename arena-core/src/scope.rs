@@ -92,7 +92,8 @@ thread_local! {
 /// (the message names it).
 ///
 /// ```
-/// use arena_core::scope;
+/// # use arena_core as arena;
+/// use arena::scope;
 ///
 /// let total: u64 = scope(|mem| {
 ///     let squares = mem.alloc_slice_fill_with(10, |i| (i * i) as u64);
@@ -104,7 +105,8 @@ thread_local! {
 /// Returning a reference into the scope's arena does not compile:
 ///
 /// ```compile_fail
-/// let name: &str = arena_core::scope(|mem| mem.alloc_str("escapes"));
+/// # use arena_core as arena;
+/// let name: &str = arena::scope(|mem| mem.alloc_str("escapes"));
 /// ```
 #[track_caller]
 #[inline]

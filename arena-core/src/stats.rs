@@ -7,7 +7,8 @@ use std::borrow::Cow;
 /// # Example
 ///
 /// ```
-/// use arena_core::Arena;
+/// # use arena_core as arena;
+/// use arena::Arena;
 ///
 /// let mem = Arena::builder()
 ///     .limit(1 << 20)

@@ -14,7 +14,8 @@ use crate::vec::ArenaVec;
 /// [`fmt::Write`], so `write!` works; [`Arena::alloc_fmt`] is the one-shot form.
 ///
 /// ```
-/// use arena_core::Arena;
+/// # use arena_core as arena;
+/// use arena::Arena;
 /// use std::fmt::Write;
 ///
 /// let mem = Arena::new();
@@ -36,7 +37,8 @@ impl<'a> ArenaString<'a> {
     /// An empty string in `arena`.
     ///
     /// ```
-    /// use arena_core::{Arena, ArenaString};
+    /// # use arena_core as arena;
+    /// use arena::{Arena, ArenaString};
     ///
     /// let mem = Arena::new();
     /// assert_eq!(ArenaString::new_in(&mem), "");
@@ -55,7 +57,8 @@ impl<'a> ArenaString<'a> {
     /// If the arena cannot provide the memory.
     ///
     /// ```
-    /// use arena_core::{Arena, ArenaString};
+    /// # use arena_core as arena;
+    /// use arena::{Arena, ArenaString};
     ///
     /// let mem = Arena::new();
     /// assert!(ArenaString::with_capacity_in(16, &mem).capacity() >= 16);
@@ -74,7 +77,8 @@ impl<'a> ArenaString<'a> {
     /// As [`Arena::try_alloc`].
     ///
     /// ```
-    /// use arena_core::{Arena, ArenaString};
+    /// # use arena_core as arena;
+    /// use arena::{Arena, ArenaString};
     ///
     /// let mem = Arena::builder().limit(0).build();
     /// assert!(ArenaString::try_with_capacity_in(16, &mem).is_err());
@@ -88,7 +92,8 @@ impl<'a> ArenaString<'a> {
     /// A copy of `src` in `arena`.
     ///
     /// ```
-    /// use arena_core::{Arena, ArenaString};
+    /// # use arena_core as arena;
+    /// use arena::{Arena, ArenaString};
     ///
     /// let mem = Arena::new();
     /// assert_eq!(ArenaString::from_str_in("hi", &mem), "hi");
@@ -102,7 +107,8 @@ impl<'a> ArenaString<'a> {
     /// The arena the buffer lives in.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// assert!(std::ptr::eq(mem.string().arena(), &mem));
@@ -119,7 +125,8 @@ impl<'a> ArenaString<'a> {
     /// If growing fails; see [`try_push_str`](ArenaString::try_push_str).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut s = mem.string();
@@ -138,7 +145,8 @@ impl<'a> ArenaString<'a> {
     /// As [`Arena::try_alloc`]; the string is unchanged.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::builder().limit(0).build();
     /// let mut s = mem.string();
@@ -156,7 +164,8 @@ impl<'a> ArenaString<'a> {
     /// If growing fails.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut s = mem.string();
@@ -171,7 +180,8 @@ impl<'a> ArenaString<'a> {
     /// Removes and returns the last character.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut s = mem.string();
@@ -192,7 +202,8 @@ impl<'a> ArenaString<'a> {
     /// If `new_len` is not on a character boundary.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut s = mem.string();
@@ -213,7 +224,8 @@ impl<'a> ArenaString<'a> {
     /// Removes all text, keeping the buffer.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut s = mem.string();
@@ -228,9 +240,10 @@ impl<'a> ArenaString<'a> {
     /// The number of bytes the buffer has room for.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
-    /// assert_eq!(arena_core::Arena::new().string().capacity(), 0);
+    /// assert_eq!(arena::Arena::new().string().capacity(), 0);
     /// ```
     pub fn capacity(&self) -> usize {
         self.bytes.capacity()
@@ -239,7 +252,8 @@ impl<'a> ArenaString<'a> {
     /// The text.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut s = mem.string();
@@ -256,7 +270,8 @@ impl<'a> ArenaString<'a> {
     /// The text, mutable.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut s = mem.string();
@@ -274,7 +289,8 @@ impl<'a> ArenaString<'a> {
     /// arena.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut s = mem.string();
@@ -289,7 +305,8 @@ impl<'a> ArenaString<'a> {
     /// Like [`into_bump_str`](ArenaString::into_bump_str), mutable.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut s = mem.string();
@@ -310,7 +327,8 @@ impl<'a> ArenaString<'a> {
     /// As [`Arena::try_alloc`]. Text written before the failure stays.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut s = mem.string();

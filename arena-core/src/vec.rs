@@ -20,7 +20,8 @@ use crate::error::{AllocError, AllocErrorKind};
 /// [`collect_in`](crate::CollectIn::collect_in).
 ///
 /// ```
-/// use arena_core::{Arena, ArenaVec};
+/// # use arena_core as arena;
+/// use arena::{Arena, ArenaVec};
 ///
 /// struct Node<'a> {
 ///     name: &'a str,
@@ -39,7 +40,8 @@ use crate::error::{AllocError, AllocErrorKind};
 /// A vector of values that need `Drop` does not compile (`E0080`):
 ///
 /// ```compile_fail,E0080
-/// use arena_core::Arena;
+/// # use arena_core as arena;
+/// use arena::Arena;
 ///
 /// let mem = Arena::new();
 /// let mut v = mem.vec();
@@ -87,7 +89,8 @@ impl<'a, T> ArenaVec<'a, T> {
     /// An empty vector in `arena`. It allocates when it first grows.
     ///
     /// ```
-    /// use arena_core::{Arena, ArenaVec};
+    /// # use arena_core as arena;
+    /// use arena::{Arena, ArenaVec};
     ///
     /// let mem = Arena::new();
     /// let v: ArenaVec<'_, u8> = ArenaVec::new_in(&mem);
@@ -109,7 +112,8 @@ impl<'a, T> ArenaVec<'a, T> {
     /// [`try_with_capacity_in`](ArenaVec::try_with_capacity_in).
     ///
     /// ```
-    /// use arena_core::{Arena, ArenaVec};
+    /// # use arena_core as arena;
+    /// use arena::{Arena, ArenaVec};
     ///
     /// let mem = Arena::new();
     /// let v: ArenaVec<'_, u8> = ArenaVec::with_capacity_in(10, &mem);
@@ -127,7 +131,8 @@ impl<'a, T> ArenaVec<'a, T> {
     /// As [`Arena::try_alloc`].
     ///
     /// ```
-    /// use arena_core::{Arena, ArenaVec};
+    /// # use arena_core as arena;
+    /// use arena::{Arena, ArenaVec};
     ///
     /// let mem = Arena::builder().limit(100).build();
     /// assert!(ArenaVec::<u64>::try_with_capacity_in(1000, &mem).is_err());
@@ -152,7 +157,8 @@ impl<'a, T> ArenaVec<'a, T> {
     /// The arena the buffer lives in.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let v = mem.vec::<u8>();
@@ -170,7 +176,8 @@ impl<'a, T> ArenaVec<'a, T> {
     /// If growing fails; see [`try_push`](ArenaVec::try_push).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut v = mem.vec();
@@ -216,7 +223,8 @@ impl<'a, T> ArenaVec<'a, T> {
     /// As [`Arena::try_alloc`]; the vector is unchanged.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::builder().limit(0).build();
     /// let mut v = mem.vec();
@@ -238,7 +246,8 @@ impl<'a, T> ArenaVec<'a, T> {
     /// If growing fails.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut v = mem.vec::<u32>();
@@ -258,7 +267,8 @@ impl<'a, T> ArenaVec<'a, T> {
     /// As [`Arena::try_alloc`]; the vector is unchanged.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// assert!(mem.vec::<u64>().try_reserve(usize::MAX).is_err());
@@ -301,7 +311,8 @@ impl<'a, T> ArenaVec<'a, T> {
     /// Removes and returns the last element.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut v = mem.vec();
@@ -321,7 +332,8 @@ impl<'a, T> ArenaVec<'a, T> {
     /// If `index > len`, or growing fails.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut v = mem.vec();
@@ -346,7 +358,8 @@ impl<'a, T> ArenaVec<'a, T> {
     /// If `index >= len`.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut v = mem.vec();
@@ -365,7 +378,8 @@ impl<'a, T> ArenaVec<'a, T> {
     /// If `index >= len`.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut v = mem.vec();
@@ -380,7 +394,8 @@ impl<'a, T> ArenaVec<'a, T> {
     /// Keeps only the elements for which `keep` returns `true`, in order.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut v = mem.vec();
@@ -395,7 +410,8 @@ impl<'a, T> ArenaVec<'a, T> {
     /// Shortens the vector to `len` elements (no effect if it is shorter).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut v = mem.vec();
@@ -410,7 +426,8 @@ impl<'a, T> ArenaVec<'a, T> {
     /// Removes every element, keeping the buffer.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut v = mem.vec();
@@ -425,7 +442,8 @@ impl<'a, T> ArenaVec<'a, T> {
     /// The number of elements the buffer has room for.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// assert_eq!(mem.vec::<u8>().capacity(), 0);
@@ -438,7 +456,8 @@ impl<'a, T> ArenaVec<'a, T> {
     /// The elements as a slice.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut v = mem.vec();
@@ -453,7 +472,8 @@ impl<'a, T> ArenaVec<'a, T> {
     /// The elements as a mutable slice.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut v = mem.vec();
@@ -470,7 +490,8 @@ impl<'a, T> ArenaVec<'a, T> {
     /// the arena.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut v = mem.vec();
@@ -485,7 +506,8 @@ impl<'a, T> ArenaVec<'a, T> {
     /// Like [`into_bump_slice`](ArenaVec::into_bump_slice), mutable.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut v = mem.vec();
@@ -514,7 +536,8 @@ impl<'a, T: Copy> ArenaVec<'a, T> {
     /// If growing fails.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut v = mem.vec();
@@ -536,7 +559,8 @@ impl<'a, T: Copy> ArenaVec<'a, T> {
     /// As [`Arena::try_alloc`]; the vector is unchanged.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::builder().limit(0).build();
     /// assert!(mem.vec().try_extend_from_slice(&[1u8, 2]).is_err());
@@ -664,7 +688,8 @@ impl<'v, T> IntoIterator for &'v mut ArenaVec<'_, T> {
 /// The owning iterator of an [`ArenaVec`]: moves the elements out, front to back.
 ///
 /// ```
-/// use arena_core::Arena;
+/// # use arena_core as arena;
+/// use arena::Arena;
 ///
 /// let mem = Arena::new();
 /// let mut v = mem.vec();

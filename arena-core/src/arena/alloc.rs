@@ -25,7 +25,8 @@ impl Arena {
     /// [`try_alloc_layout`](Arena::try_alloc_layout).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     /// use std::alloc::Layout;
     ///
     /// let mem = Arena::new();
@@ -48,7 +49,8 @@ impl Arena {
     /// [`AllocErrorKind::OutOfMemory`](crate::AllocErrorKind::OutOfMemory) or [`AllocErrorKind::Config`](crate::AllocErrorKind::Config); the arena is unchanged.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     /// use std::alloc::Layout;
     ///
     /// let mem = Arena::builder().limit(1024).build();
@@ -70,7 +72,8 @@ impl Arena {
     /// If a limit would be exceeded or memory is exhausted; see [`try_alloc`](Arena::try_alloc).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let point = mem.alloc((3, 4));
@@ -92,7 +95,8 @@ impl Arena {
     /// drop) and the arena is unchanged.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::builder().limit(0).build();
     /// assert!(mem.try_alloc([0u8; 64]).is_err());
@@ -112,7 +116,8 @@ impl Arena {
     /// As [`alloc`](Arena::alloc).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// #[derive(Default)]
     /// struct Counter { hits: u64 }
@@ -136,7 +141,8 @@ impl Arena {
     /// As [`try_alloc`](Arena::try_alloc).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// assert_eq!(*mem.try_alloc_default::<u32>().unwrap(), 0);
@@ -156,7 +162,8 @@ impl Arena {
     /// As [`alloc`](Arena::alloc). If `make` panics, the space stays allocated until reset.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let table = mem.alloc_with(|| [0u64; 4096]);
@@ -180,7 +187,8 @@ impl Arena {
     /// As [`try_alloc`](Arena::try_alloc).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::builder().limit(0).build();
     /// assert!(mem.try_alloc_with(|| -> [u8; 16] { unreachable!() }).is_err());
@@ -211,7 +219,8 @@ impl Arena {
     /// As [`alloc`](Arena::alloc).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mut mem = Arena::new();
     /// let names = mem.alloc_droppable(vec![String::from("ann")]);
@@ -237,7 +246,8 @@ impl Arena {
     /// As [`try_alloc`](Arena::try_alloc); `value` is dropped before returning.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::builder().limit(0).build();
     /// assert!(mem.try_alloc_droppable(String::from("x")).is_err());

@@ -19,7 +19,8 @@ impl Arena {
     /// As [`alloc`](Arena::alloc), or if `len > cap`.
     ///
     /// ```
-    /// use arena_core::{Arena, ArenaVec};
+    /// # use arena_core as arena;
+    /// use arena::{Arena, ArenaVec};
     ///
     /// let mem = Arena::new();
     /// let names: ArenaVec<'_, &str> = mem.make_slice(100, 100);
@@ -45,7 +46,8 @@ impl Arena {
     /// If `len > cap` (a programming error, as in Go).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::builder().limit(0).build();
     /// assert!(mem.try_make_slice::<u64>(10, 10).is_err());
@@ -67,7 +69,8 @@ impl Arena {
     /// An empty [`ArenaVec`]; it allocates when it first grows.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut v = mem.vec();
@@ -86,7 +89,8 @@ impl Arena {
     /// As [`alloc`](Arena::alloc).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let v = mem.vec_with_capacity::<u64>(100);
@@ -105,7 +109,8 @@ impl Arena {
     /// As [`try_alloc`](Arena::try_alloc).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// assert!(mem.try_vec_with_capacity::<u64>(usize::MAX).is_err());
@@ -117,7 +122,8 @@ impl Arena {
     /// An empty [`ArenaString`].
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     /// use std::fmt::Write;
     ///
     /// let mem = Arena::new();
@@ -136,7 +142,8 @@ impl Arena {
     /// As [`alloc`](Arena::alloc).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// assert!(mem.string_with_capacity(64).capacity() >= 64);
@@ -153,7 +160,8 @@ impl Arena {
     /// As [`try_alloc`](Arena::try_alloc).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::builder().limit(0).build();
     /// assert!(mem.try_string_with_capacity(64).is_err());
@@ -165,7 +173,8 @@ impl Arena {
     /// An empty [`ArenaHashMap`].
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mut ages = mem.hash_map();
@@ -185,7 +194,8 @@ impl Arena {
     /// As [`alloc`](Arena::alloc).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let m = mem.hash_map_with_capacity::<u32, u32>(100);
@@ -206,7 +216,8 @@ impl Arena {
     /// As [`try_alloc`](Arena::try_alloc).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::builder().limit(0).build();
     /// assert!(mem.try_hash_map_with_capacity::<u32, u32>(100).is_err());

@@ -12,7 +12,8 @@ impl Arena {
     /// A snapshot of the arena's memory and bookkeeping. See [`Stats`].
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// mem.alloc_slice_copy(&[0u8; 100]);

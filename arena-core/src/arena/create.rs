@@ -22,7 +22,8 @@ impl Arena {
     /// Go: `arena.NewArena()`.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// assert_eq!(mem.stats().reserved_bytes, 0);
@@ -62,7 +63,8 @@ impl Arena {
     /// If the memory cannot be reserved (process-wide limit, out of memory).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::with_capacity(64 << 10);
     /// assert!(mem.stats().reserved_bytes >= 64 << 10);
@@ -75,7 +77,8 @@ impl Arena {
     /// Like [`with_capacity`](Arena::with_capacity), returning an error instead of panicking.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// assert!(Arena::try_with_capacity(usize::MAX).is_err());
     /// ```
@@ -104,7 +107,8 @@ impl Arena {
     /// The arena's label, if it has one.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// assert_eq!(Arena::builder().label("req").build().label(), Some("req"));
     /// ```
@@ -115,7 +119,8 @@ impl Arena {
     /// The arena's own limit on reserved bytes, if it has one.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// assert_eq!(Arena::new().limit(), None);
     /// ```

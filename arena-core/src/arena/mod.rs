@@ -80,7 +80,8 @@ pub(crate) type Engine = Bump<8>;
 /// # Example
 ///
 /// ```
-/// use arena_core::Arena;
+/// # use arena_core as arena;
+/// use arena::Arena;
 ///
 /// #[derive(Debug)]
 /// struct Person<'a> {
@@ -100,7 +101,8 @@ pub(crate) type Engine = Bump<8>;
 /// Using a value after the arena is freed is a compile error (`E0505`):
 ///
 /// ```compile_fail,E0505
-/// use arena_core::Arena;
+/// # use arena_core as arena;
+/// use arena::Arena;
 ///
 /// let mem = Arena::new();
 /// let n = mem.alloc(1u32);
@@ -111,7 +113,8 @@ pub(crate) type Engine = Bump<8>;
 /// and so is using it across a reset (`E0502`):
 ///
 /// ```compile_fail,E0502
-/// use arena_core::Arena;
+/// # use arena_core as arena;
+/// use arena::Arena;
 ///
 /// let mut mem = Arena::new();
 /// let n = mem.alloc(1u32);
@@ -122,7 +125,8 @@ pub(crate) type Engine = Bump<8>;
 /// An arena cannot be shared between threads (`E0277`: `Cell<..>` is not `Sync`):
 ///
 /// ```compile_fail,E0277
-/// use arena_core::Arena;
+/// # use arena_core as arena;
+/// use arena::Arena;
 ///
 /// let mem = Arena::new();
 /// std::thread::scope(|s| {
@@ -133,7 +137,8 @@ pub(crate) type Engine = Bump<8>;
 /// but it can be moved to one:
 ///
 /// ```
-/// use arena_core::Arena;
+/// # use arena_core as arena;
+/// use arena::Arena;
 ///
 /// let mem = Arena::new();
 /// std::thread::spawn(move || *mem.alloc(1u32)).join().unwrap();
@@ -143,7 +148,8 @@ pub(crate) type Engine = Bump<8>;
 /// instead):
 ///
 /// ```compile_fail,E0080
-/// use arena_core::Arena;
+/// # use arena_core as arena;
+/// use arena::Arena;
 ///
 /// let mem = Arena::new();
 /// mem.alloc(String::from("bob"));
@@ -152,7 +158,8 @@ pub(crate) type Engine = Bump<8>;
 /// and welcome in `alloc_droppable`, or as an arena string:
 ///
 /// ```
-/// use arena_core::Arena;
+/// # use arena_core as arena;
+/// use arena::Arena;
 ///
 /// let mem = Arena::new();
 /// let owned: &mut String = mem.alloc_droppable(String::from("bob"));

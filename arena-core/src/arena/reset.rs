@@ -28,7 +28,8 @@ impl Arena {
     /// then the first panic is resumed. The arena is usable afterwards.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mut mem = Arena::new();
     /// for round in 0..3 {
@@ -111,7 +112,8 @@ impl Arena {
     /// If a destructor panics, after the other destructors ran and the memory was freed.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// mem.alloc_droppable(String::from("dropped at free"));

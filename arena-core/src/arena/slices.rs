@@ -19,7 +19,8 @@ impl Arena {
     /// As [`alloc`](Arena::alloc).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let name = mem.alloc_str("bob");
@@ -42,7 +43,8 @@ impl Arena {
     /// As [`try_alloc`](Arena::try_alloc).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// assert_eq!(mem.try_alloc_str("hi").unwrap(), "hi");
@@ -62,7 +64,8 @@ impl Arena {
     /// As [`alloc`](Arena::alloc).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let xs = mem.alloc_slice_copy(&[1, 2, 3]);
@@ -86,7 +89,8 @@ impl Arena {
     /// As [`try_alloc`](Arena::try_alloc).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::builder().limit(0).build();
     /// assert!(mem.try_alloc_slice_copy(&[1u8; 100]).is_err());
@@ -111,7 +115,8 @@ impl Arena {
     /// simply forgotten: they need no drop).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let words = mem.alloc_slice_clone(&["a", "b"]);
@@ -132,7 +137,8 @@ impl Arena {
     /// As [`try_alloc`](Arena::try_alloc).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// assert_eq!(mem.try_alloc_slice_clone(&[(1, 'a')]).unwrap(), [(1, 'a')]);
@@ -151,7 +157,8 @@ impl Arena {
     /// As [`alloc`](Arena::alloc), including when `len * size_of::<T>()` overflows.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let squares = mem.alloc_slice_fill_with(4, |i| i * i);
@@ -176,7 +183,8 @@ impl Arena {
     /// byte size overflows.
     ///
     /// ```
-    /// use arena_core::{AllocErrorKind, Arena};
+    /// # use arena_core as arena;
+    /// use arena::{AllocErrorKind, Arena};
     ///
     /// let mem = Arena::new();
     /// let err = mem.try_alloc_slice_fill_with(usize::MAX / 2, |_| 0u32).unwrap_err();
@@ -207,7 +215,8 @@ impl Arena {
     /// As [`alloc_slice_fill_with`](Arena::alloc_slice_fill_with).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// assert_eq!(mem.alloc_slice_fill_default::<u8>(3), [0, 0, 0]);
@@ -227,7 +236,8 @@ impl Arena {
     /// As [`try_alloc_slice_fill_with`](Arena::try_alloc_slice_fill_with).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// assert!(mem.try_alloc_slice_fill_default::<u64>(usize::MAX).is_err());
@@ -249,7 +259,8 @@ impl Arena {
     /// promised (extra items are ignored).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let words = mem.alloc_slice_fill_iter("a b c".split(' ').collect::<Vec<_>>());
@@ -276,7 +287,8 @@ impl Arena {
     /// As [`try_alloc`](Arena::try_alloc).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// assert_eq!(mem.try_alloc_slice_fill_iter(1..4).unwrap(), [1, 2, 3]);
@@ -304,7 +316,8 @@ impl Arena {
     /// As [`alloc`](Arena::alloc), or if a `Display` impl returns an error.
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let id = mem.alloc_fmt(format_args!("id-{}", 7));
@@ -326,7 +339,8 @@ impl Arena {
     /// As [`try_alloc`](Arena::try_alloc).
     ///
     /// ```
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::builder().limit(0).build();
     /// assert!(mem.try_alloc_fmt(format_args!("{}", 12345)).is_err());

@@ -9,7 +9,8 @@ use core::fmt;
 /// [`Config::install`] sets.
 ///
 /// ```
-/// use arena_core::config::{Config, Retain};
+/// # use arena_core as arena;
+/// use arena::config::{Config, Retain};
 ///
 /// let defaults = Config::default();
 /// assert_eq!(defaults.memlimit, None);
@@ -35,7 +36,8 @@ pub struct Config {
 /// The default is `Percent(100)`: a pooled arena keeps what the last scope needed.
 ///
 /// ```
-/// use arena_core::config::{parse_retain, Retain};
+/// # use arena_core as arena;
+/// use arena::config::{parse_retain, Retain};
 ///
 /// assert_eq!(Retain::default(), Retain::Percent(100));
 /// assert_eq!(parse_retain("0"), Ok(Retain::Percent(0)));
@@ -63,7 +65,8 @@ impl Default for Retain {
 /// holds the rest; `Display` prints one line per malformed variable.
 ///
 /// ```
-/// use arena_core::config::parse_memlimit;
+/// # use arena_core as arena;
+/// use arena::config::parse_memlimit;
 ///
 /// let err = parse_memlimit("500MB").unwrap_err();
 /// assert_eq!(err.variable(), "ARENA_MEMLIMIT");
@@ -109,7 +112,8 @@ impl ConfigError {
     /// The environment variable, such as `"ARENA_MEMLIMIT"`.
     ///
     /// ```
-    /// assert_eq!(arena_core::config::parse_retain("-1").unwrap_err().variable(), "ARENA_RETAIN");
+    /// # use arena_core as arena;
+    /// assert_eq!(arena::config::parse_retain("-1").unwrap_err().variable(), "ARENA_RETAIN");
     /// ```
     pub fn variable(&self) -> &'static str {
         self.0.variable
@@ -118,7 +122,8 @@ impl ConfigError {
     /// The malformed value, as given (a value that is not UTF-8 is converted lossily).
     ///
     /// ```
-    /// assert_eq!(arena_core::config::parse_ballast(" 1").unwrap_err().value(), " 1");
+    /// # use arena_core as arena;
+    /// assert_eq!(arena::config::parse_ballast(" 1").unwrap_err().value(), " 1");
     /// ```
     pub fn value(&self) -> &str {
         &self.0.value
@@ -127,7 +132,8 @@ impl ConfigError {
     /// The accepted grammar, in words, with an example.
     ///
     /// ```
-    /// let err = arena_core::config::parse_debug("gctrace=1").unwrap_err();
+    /// # use arena_core as arena;
+    /// let err = arena::config::parse_debug("gctrace=1").unwrap_err();
     /// assert!(err.grammar().contains("arenatrace=1"));
     /// ```
     pub fn grammar(&self) -> &'static str {
@@ -137,7 +143,8 @@ impl ConfigError {
     /// What is wrong with the value, with a hint where the mistake is a common one.
     ///
     /// ```
-    /// let err = arena_core::config::parse_memlimit("500mib").unwrap_err();
+    /// # use arena_core as arena;
+    /// let err = arena::config::parse_memlimit("500mib").unwrap_err();
     /// assert_eq!(err.problem(), "units are case-sensitive (did you mean 500MiB?)");
     /// ```
     pub fn problem(&self) -> &str {
@@ -148,8 +155,9 @@ impl ConfigError {
     /// errors of the `parse_*` functions).
     ///
     /// ```
+    /// # use arena_core as arena;
     /// // Only `from_env` and the lazy load check several variables at once.
-    /// assert!(arena_core::config::parse_memlimit("").unwrap_err().others().is_empty());
+    /// assert!(arena::config::parse_memlimit("").unwrap_err().others().is_empty());
     /// ```
     pub fn others(&self) -> &[ConfigError] {
         &self.0.others

@@ -16,7 +16,8 @@ pub(super) const UNITS: [(&str, u32); 5] =
 /// count that does not fit a `usize`, is an error naming the variable, the value and the grammar.
 ///
 /// ```
-/// use arena_core::config::parse_memlimit;
+/// # use arena_core as arena;
+/// use arena::config::parse_memlimit;
 ///
 /// assert_eq!(parse_memlimit("off"), Ok(None));
 /// assert_eq!(parse_memlimit("0"), Ok(Some(0)));
@@ -35,7 +36,8 @@ pub fn parse_memlimit(s: &str) -> Result<Option<usize>, ConfigError> {
 /// Parses `ARENA_BALLAST`: the byte grammar of [`parse_memlimit`], where `off` means `0`.
 ///
 /// ```
-/// use arena_core::config::parse_ballast;
+/// # use arena_core as arena;
+/// use arena::config::parse_ballast;
 ///
 /// assert_eq!(parse_ballast("64MiB"), Ok(64 << 20));
 /// assert_eq!(parse_ballast("off"), Ok(0));
@@ -50,7 +52,8 @@ pub fn parse_ballast(s: &str) -> Result<usize, ConfigError> {
 /// `u32`. Values above 100 are allowed: a pooled arena then keeps more than the last scope used.
 ///
 /// ```
-/// use arena_core::config::{parse_retain, Retain};
+/// # use arena_core as arena;
+/// use arena::config::{parse_retain, Retain};
 ///
 /// assert_eq!(parse_retain("50"), Ok(Retain::Percent(50)));
 /// assert_eq!(parse_retain("250"), Ok(Retain::Percent(250)));
@@ -82,7 +85,8 @@ pub fn parse_retain(s: &str) -> Result<Retain, ConfigError> {
 /// rejected (unlike Go's `GODEBUG`), so that a typo is heard about.
 ///
 /// ```
-/// use arena_core::config::parse_debug;
+/// # use arena_core as arena;
+/// use arena::config::parse_debug;
 ///
 /// assert_eq!(parse_debug(""), Ok(false));
 /// assert_eq!(parse_debug("arenatrace=1"), Ok(true));

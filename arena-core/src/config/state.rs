@@ -17,7 +17,8 @@ impl Config {
     /// (the environment is then never read by a scope).
     ///
     /// ```
-    /// use arena_core::config::{self, Config, Retain};
+    /// # use arena_core as arena;
+    /// use arena::config::{self, Config, Retain};
     ///
     /// let config = Config { memlimit: Some(1 << 30), retain: Retain::Percent(50), ballast: 0, trace: false };
     /// config.install();
@@ -193,8 +194,9 @@ fn read_var<T>(
 /// malformed knob.
 ///
 /// ```
-/// match arena_core::config::from_env() {
-///     Ok(config) => assert_eq!(arena_core::config::current(), Ok(config)),
+/// # use arena_core as arena;
+/// match arena::config::from_env() {
+///     Ok(config) => assert_eq!(arena::config::current(), Ok(config)),
 ///     Err(e) => eprintln!("{e}"),
 /// }
 /// ```
@@ -211,7 +213,8 @@ pub fn from_env() -> Result<Config, ConfigError> {
 /// A memory limit of `usize::MAX` bytes is the same as no limit and is reported as `None`.
 ///
 /// ```
-/// use arena_core::config::{self, Retain};
+/// # use arena_core as arena;
+/// use arena::config::{self, Retain};
 ///
 /// config::set_memlimit(Some(64 << 20));
 /// config::set_retain(Retain::Off);
@@ -237,8 +240,9 @@ pub fn current() -> Result<Config, ConfigError> {
 /// current total only makes further reservations fail until enough is released.
 ///
 /// ```
-/// arena_core::config::set_memlimit(Some(512 << 20));
-/// assert_eq!(arena_core::config::parse_memlimit("512MiB"), Ok(Some(512 << 20)));
+/// # use arena_core as arena;
+/// arena::config::set_memlimit(Some(512 << 20));
+/// assert_eq!(arena::config::parse_memlimit("512MiB"), Ok(Some(512 << 20)));
 /// ```
 pub fn set_memlimit(limit: Option<usize>) {
     let config = Config {
@@ -255,7 +259,8 @@ pub fn set_memlimit(limit: Option<usize>) {
 /// settings it started with.
 ///
 /// ```
-/// use arena_core::config::{set_retain, Retain};
+/// # use arena_core as arena;
+/// use arena::config::{set_retain, Retain};
 /// set_retain(Retain::Percent(50));
 /// ```
 pub fn set_retain(retain: Retain) {
@@ -273,7 +278,8 @@ pub fn set_retain(retain: Retain) {
 /// settings it started with.
 ///
 /// ```
-/// arena_core::config::set_ballast(64 << 20);
+/// # use arena_core as arena;
+/// arena::config::set_ballast(64 << 20);
 /// ```
 pub fn set_ballast(bytes: usize) {
     let config = Config {
@@ -290,7 +296,8 @@ pub fn set_ballast(bytes: usize) {
 /// settings it started with.
 ///
 /// ```
-/// arena_core::config::set_trace(false);
+/// # use arena_core as arena;
+/// arena::config::set_trace(false);
 /// ```
 pub fn set_trace(on: bool) {
     let config = Config {

@@ -23,11 +23,12 @@ use crate::vec::ArenaVec;
 /// The deserializer's.
 ///
 /// ```
+/// # use arena_core as arena;
 /// #[derive(serde::Deserialize, Clone, Copy, Debug, PartialEq)]
 /// enum Level { Info, Warn }
 ///
 /// let mut json = serde_json::Deserializer::from_str(r#""Warn""#);
-/// let level: Level = arena_core::de::deserialize_plain(&mut json).unwrap();
+/// let level: Level = arena::de::deserialize_plain(&mut json).unwrap();
 /// assert_eq!(level, Level::Warn);
 /// ```
 #[inline]

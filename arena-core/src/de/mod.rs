@@ -39,8 +39,9 @@
 //! (`serde_json` stops at 128 levels).
 //!
 //! ```
-//! use arena_core::de::{self, DeserializeIn};
-//! use arena_core::{Arena, ArenaVec};
+//! # use arena_core as arena;
+//! use arena::de::{self, DeserializeIn};
+//! use arena::{Arena, ArenaVec};
 //! use serde::de::DeserializeSeed;
 //!
 //! let mem = Arena::new();
@@ -88,8 +89,9 @@ pub use self::value::{Number, Value, ValueOwned};
 /// A hand-written impl for a type whose input is a `[x, y]` pair:
 ///
 /// ```
-/// use arena_core::de::{DeserializeIn, Mode};
-/// use arena_core::Arena;
+/// # use arena_core as arena;
+/// use arena::de::{DeserializeIn, Mode};
+/// use arena::Arena;
 ///
 /// struct Point<'a> {
 ///     name: &'a str,
@@ -120,8 +122,9 @@ pub trait DeserializeIn<'a>: Sized {
     /// See the [trait](DeserializeIn#errors).
     ///
     /// ```
-    /// use arena_core::de::DeserializeIn;
-    /// use arena_core::{Arena, ArenaString};
+    /// # use arena_core as arena;
+    /// use arena::de::DeserializeIn;
+    /// use arena::{Arena, ArenaString};
     ///
     /// let mem = Arena::new();
     /// let text = String::from(r#""hello""#);
@@ -146,8 +149,9 @@ pub trait DeserializeIn<'a>: Sized {
     /// See the [trait](DeserializeIn#errors).
     ///
     /// ```
-    /// use arena_core::de::DeserializeIn;
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::de::DeserializeIn;
+    /// use arena::Arena;
     ///
     /// let input = r#"["plain", "esc\"aped"]"#.to_string();
     /// let mem = Arena::new();
@@ -206,8 +210,9 @@ impl<'a> Copying<'a> {
     /// The copying mode for `arena`.
     ///
     /// ```
-    /// use arena_core::de::{Copying, Mode};
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::de::{Copying, Mode};
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let mode = Copying::new(&mem);
@@ -244,8 +249,9 @@ impl<'a> Borrowing<'a> {
     /// The borrowing mode for `arena`.
     ///
     /// ```
-    /// use arena_core::de::Borrowing;
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::de::Borrowing;
+    /// use arena::Arena;
     ///
     /// let mem = Arena::new();
     /// let _mode = Borrowing::new(&mem);
@@ -281,8 +287,9 @@ impl<'a, T, M: Copy> Seed<'a, T, M> {
     /// The seed of a `T` in `mode`.
     ///
     /// ```
-    /// use arena_core::de::{Copying, Seed};
-    /// use arena_core::Arena;
+    /// # use arena_core as arena;
+    /// use arena::de::{Copying, Seed};
+    /// use arena::Arena;
     /// use serde::de::DeserializeSeed;
     ///
     /// let mem = Arena::new();
@@ -323,7 +330,8 @@ where
 /// [`T::deserialize_in`](DeserializeIn::deserialize_in) does, for code that takes seeds.
 ///
 /// ```
-/// use arena_core::{de, Arena, ArenaVec};
+/// # use arena_core as arena;
+/// use arena::{de, Arena, ArenaVec};
 /// use serde::de::DeserializeSeed;
 ///
 /// let mem = Arena::new();
@@ -345,7 +353,8 @@ pub fn seed<'a, T: DeserializeIn<'a>>(arena: &'a Arena) -> Seed<'a, T, Copying<'
 /// what [`T::deserialize_in_borrowing`](DeserializeIn::deserialize_in_borrowing) does.
 ///
 /// ```
-/// use arena_core::{de, Arena};
+/// # use arena_core as arena;
+/// use arena::{de, Arena};
 /// use serde::de::DeserializeSeed;
 ///
 /// let input = String::from(r#""borrowed""#);
@@ -376,8 +385,9 @@ pub(crate) fn alloc_failed<E: Error>(err: AllocError) -> E {
 /// it.
 ///
 /// ```
-/// use arena_core::de::DefaultIn;
-/// use arena_core::{Arena, ArenaVec};
+/// # use arena_core as arena;
+/// use arena::de::DefaultIn;
+/// use arena::{Arena, ArenaVec};
 ///
 /// let mem = Arena::new();
 /// let empty = ArenaVec::<u32>::default_in(&mem);

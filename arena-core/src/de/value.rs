@@ -19,7 +19,8 @@ use crate::vec::ArenaVec;
 /// when they are; the accessors read either.
 ///
 /// ```
-/// use arena_core::de::Number;
+/// # use arena_core as arena;
+/// use arena::de::Number;
 ///
 /// assert_eq!(Number::U64(7).as_i64(), Some(7));
 /// assert_eq!(Number::I64(-1).as_u64(), None);
@@ -104,8 +105,9 @@ impl Serialize for Number {
 /// faster to walk); `Value` when it is not.
 ///
 /// ```
-/// use arena_core::de::{DeserializeIn, Value};
-/// use arena_core::{Arena, CloneOut};
+/// # use arena_core as arena;
+/// use arena::de::{DeserializeIn, Value};
+/// use arena::{Arena, CloneOut};
 ///
 /// let mem = Arena::new();
 /// let text = r#"{"id": 7, "tags": ["a", "b"], "ok": true, "none": null}"#;
@@ -375,8 +377,9 @@ impl Serialize for Value<'_> {
 /// an arena.
 ///
 /// ```
-/// use arena_core::de::{Value, ValueOwned};
-/// use arena_core::{Arena, CloneIn, CloneOut};
+/// # use arena_core as arena;
+/// use arena::de::{Value, ValueOwned};
+/// use arena::{Arena, CloneIn, CloneOut};
 ///
 /// let owned = ValueOwned::Array(vec![ValueOwned::String("x".into()), ValueOwned::Null]);
 /// let mem = Arena::new();
