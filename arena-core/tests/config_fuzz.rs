@@ -72,7 +72,10 @@ proptest! {
     fn bytes_round_trip_or_overflow(n in prop_oneof![any::<u64>(), 0u64..1 << 24, Just(u64::MAX)], unit in 0..UNITS.len(), zeros in 0usize..3) {
         let (name, shift) = UNITS[unit];
         let text = format!("{}{n}{name}", "0".repeat(zeros));
-        let expected = (u128::from(n) << shift).try_into().ok();
+        // Go's bound: at most i64::MAX bytes (and a usize on 32-bit targets).
+        let expected = Some(u128::from(n) << shift)
+            .filter(|&bytes| bytes <= i64::MAX as u128)
+            .and_then(|bytes| usize::try_from(bytes).ok());
         match (parse_memlimit(&text), expected) {
             (Ok(Some(bytes)), Some(want)) => prop_assert_eq!(bytes, want),
             (Err(e), None) => {

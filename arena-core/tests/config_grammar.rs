@@ -54,15 +54,15 @@ fn accepted_bytes() -> Vec<(&'static str, usize)> {
         ("000000000000000000000000000000000000000000001KiB", KIB),
     ];
     if usize::BITS == 64 {
-        let max = usize::MAX;
+        // Go's bound: a signed 64-bit count.
+        let max = i64::MAX as usize;
         table.extend([
             ("1TiB", 1 << 40),
             ("16TiB", 16 << 40),
-            ("16777215TiB", (16_777_215usize) << 40),
-            ("18446744073709551615", max),
-            ("18446744073709551615B", max),
-            ("18014398509481983KiB", max >> 10 << 10),
-            ("9223372036854775807", i64::MAX as usize),
+            ("8388607TiB", (8_388_607usize) << 40),
+            ("9223372036854775807", max),
+            ("9223372036854775807B", max),
+            ("9007199254740991KiB", max >> 10 << 10),
         ]);
     } else {
         table.extend([("4294967295", usize::MAX), ("3GiB", 3 * GIB)]);
@@ -125,13 +125,16 @@ fn rejected_bytes() -> Vec<(&'static str, &'static str)> {
     if usize::BITS == 64 {
         table.extend([
             (
-                "18446744073709551616",
-                "does not fit the 64-bit address space",
+                "9223372036854775808",
+                "does not fit a signed 64-bit integer",
             ),
-            ("18446744073709551616B", "does not fit"),
-            ("18014398509481984KiB", "does not fit"),
+            ("9223372036854775808B", "does not fit"),
+            ("9007199254740992KiB", "does not fit"),
+            ("8388608TiB", "does not fit"),
+            ("8589934592GiB", "does not fit"),
+            ("18446744073709551615", "does not fit"),
+            ("18446744073709551616", "does not fit"),
             ("16777216TiB", "does not fit"),
-            ("17179869184GiB", "does not fit"),
         ]);
     } else {
         table.extend([
@@ -186,6 +189,33 @@ fn memlimit_message_is_exact() {
         .unwrap_err()
         .to_string()
         .contains("use `off` for no limit"));
+}
+
+/// Go's `GOMEMLIMIT` parser refuses byte counts of 2^63 and more; so does this one, with the
+/// bound in the message.
+#[test]
+#[cfg(target_pointer_width = "64")]
+fn memlimit_of_two_to_the_63_is_refused_as_in_go() {
+    for value in ["9223372036854775808", "8388608TiB"] {
+        assert_eq!(
+            parse_memlimit(value).unwrap_err().to_string(),
+            format!(
+                "ARENA_MEMLIMIT={value:?} is malformed: expected `off` or a whole number of bytes \
+                 with an optional unit B, KiB, MiB, GiB or TiB (for example 500MiB); the byte \
+                 count does not fit a signed 64-bit integer, as in Go's GOMEMLIMIT (at most \
+                 9223372036854775807 bytes, or 8388607TiB)"
+            )
+        );
+    }
+    assert_eq!(
+        parse_memlimit("9223372036854775807"),
+        Ok(Some(i64::MAX as usize))
+    );
+    assert_eq!(parse_memlimit("8388607TiB"), Ok(Some(8_388_607 << 40)));
+    assert!(parse_ballast("8388608TiB")
+        .unwrap_err()
+        .to_string()
+        .starts_with("ARENA_BALLAST=\"8388608TiB\" is malformed"));
 }
 
 #[test]

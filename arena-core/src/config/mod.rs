@@ -22,10 +22,11 @@
 //!
 //! * **Byte grammar**: exactly Go's `parseByteCount` (`^[0-9]+(([KMGT]i)?B)?$`): no sign, no
 //!   spaces, no decimals, no digit separators, no `0x`, case-sensitive units, `off` only in
-//!   lowercase. Where Go caps values at `i64::MAX`, the cap here is `usize::MAX`: a value whose
-//!   byte count does not fit a `usize` is an error. (Go's implementation also accepts `-0`; its
-//!   documented grammar does not, and neither does this one.) A limit of `usize::MAX` bytes means
-//!   the same as `off`, and [`current`] reports it as `None`.
+//!   lowercase. As in Go, a byte count above `i64::MAX` (9223372036854775807, so `8388608TiB`
+//!   and up) is an error; on a 32-bit target so is one above `usize::MAX`. (Go's implementation
+//!   also accepts `-0`; its documented grammar does not, and neither does this one.) A limit of
+//!   `usize::MAX` bytes set with [`set_memlimit`] means the same as `off`, and [`current`]
+//!   reports it as `None`.
 //! * **`ARENA_BALLAST` accepts `off`**, meaning `0`, so both byte knobs share one grammar.
 //! * **Empty variables**: the parsers reject an empty string (except [`parse_debug`], where an
 //!   empty list means the defaults), but a variable that is *set to the empty string* is treated

@@ -13,7 +13,7 @@ pub(super) const UNITS: [(&str, u32); 5] =
 
 /// Parses `ARENA_MEMLIMIT`: exactly Go's `GOMEMLIMIT` grammar. `off` is `None`; otherwise ASCII
 /// digits with an optional unit `B`, `KiB`, `MiB`, `GiB` or `TiB`. Anything else, and a byte
-/// count that does not fit a `usize`, is an error naming the variable, the value and the grammar.
+/// count above `i64::MAX` (Go's bound) or `usize::MAX`, is an error naming the variable, the value and the grammar.
 ///
 /// ```
 /// # use arena_core as arena;
@@ -150,7 +150,16 @@ pub fn parse_debug(s: &str) -> Result<bool, ConfigError> {
     Ok(trace)
 }
 
-/// Go's `parseByteCount`, with `off` for `None`, bounded by `usize::MAX`.
+/// The largest byte count the grammar accepts: Go's `parseByteCount` refuses counts above
+/// `i64::MAX` (9223372036854775807, one byte under 8388608TiB), and on a 32-bit target the
+/// count must also fit a `usize`.
+const MAX_BYTES: u128 = if (usize::MAX as u128) < i64::MAX as u128 {
+    usize::MAX as u128
+} else {
+    i64::MAX as u128
+};
+
+/// Go's `parseByteCount`, with `off` for `None`, bounded by [`MAX_BYTES`].
 pub(super) fn parse_bytes(knob: Knob, s: &str) -> Result<Option<usize>, ConfigError> {
     if s == "off" {
         return Ok(None);
@@ -158,17 +167,24 @@ pub(super) fn parse_bytes(knob: Knob, s: &str) -> Result<Option<usize>, ConfigEr
     match split_bytes(s) {
         Some((digits, shift)) => match bytes_value(digits, shift) {
             Some(bytes) => Ok(Some(bytes)),
-            None => Err(ConfigError::new(
-                knob,
-                s,
-                format!(
-                    "the byte count does not fit the {}-bit address space (at most {} bytes)",
-                    usize::BITS,
-                    usize::MAX
-                ),
-            )),
+            None => Err(ConfigError::new(knob, s, too_large())),
         },
         None => Err(ConfigError::new(knob, s, bytes_problem(knob, s))),
+    }
+}
+
+/// Why a well-formed byte count above [`MAX_BYTES`] is refused.
+fn too_large() -> String {
+    if MAX_BYTES == i64::MAX as u128 {
+        format!(
+            "the byte count does not fit a signed 64-bit integer, as in Go's GOMEMLIMIT (at most \
+             {MAX_BYTES} bytes, or 8388607TiB)"
+        )
+    } else {
+        format!(
+            "the byte count does not fit the {}-bit address space (at most {MAX_BYTES} bytes)",
+            usize::BITS
+        )
     }
 }
 
@@ -191,12 +207,15 @@ fn split_bytes(s: &str) -> Option<(&str, u32)> {
         .map(|&(_, shift)| (digits, shift))
 }
 
-/// The value of ASCII `digits` times `2^shift`, if it fits a `usize`.
+/// The value of ASCII `digits` times `2^shift`, if it is at most [`MAX_BYTES`].
 fn bytes_value(digits: &str, shift: u32) -> Option<usize> {
     let mut n: u128 = 0;
     for b in digits.bytes() {
         n = n.checked_mul(10)?.checked_add(u128::from(b - b'0'))?;
     }
     let n = n.checked_mul(1u128 << shift)?;
+    if n > MAX_BYTES {
+        return None;
+    }
     usize::try_from(n).ok()
 }
