@@ -27,12 +27,12 @@ pub(crate) fn mark_epoch() {
     EPOCH.get_or_init(Instant::now);
 }
 
-/// Whether tracing is on (loading the knobs first if no one has yet; a malformed knob reads
-/// as off here and is reported by the first allocation that needs memory).
+/// Whether tracing is on (loading the knobs a standalone arena reads first if no one has yet; a
+/// malformed one reads as off here and is reported by the first allocation that needs memory).
 pub(crate) fn enabled() -> bool {
     let mut state = config::scope_state();
-    if state & config::LOADED == 0 {
-        state = config::ensure_loaded().unwrap_or(0);
+    if state & (config::LOADED | config::STANDALONE_LOADED) == 0 {
+        state = config::ensure_standalone_loaded().unwrap_or(0);
     }
     state & config::TRACE != 0
 }

@@ -153,6 +153,17 @@ fn child() {
             config::set_memlimit(Some(64 << 20));
             report(scope_outcome());
         }
+        "standalone_then_scope" => {
+            std::panic::set_hook(Box::new(|_| {}));
+            let mem = arena_core::Arena::new();
+            let outcome = match mem.try_alloc_slice_fill_with(4000, |_| 7u8) {
+                Ok(bytes) => format!("standalone {}", bytes.len()),
+                Err(err) => format!("standalone err {err}"),
+            };
+            report(outcome);
+            mem.free();
+            report(scope_outcome());
+        }
         other => panic!("unknown child mode {other:?}"),
     }
 }
@@ -614,5 +625,38 @@ fn scopes_run_with_a_valid_environment_or_an_overriding_setter() {
     assert!(
         lines[0].starts_with("panic ") && lines[0].contains("ARENA_BALLAST=\"1 MiB\" is malformed"),
         "{lines:?}"
+    );
+}
+
+/// A standalone arena reads only `ARENA_MEMLIMIT` and `ARENA_DEBUG`: a malformed scope knob does
+/// not make it fail, while every scope still reports that knob, its value and its grammar.
+#[test]
+#[cfg_attr(miri, ignore)]
+fn a_standalone_arena_ignores_the_scope_knobs() {
+    assert_eq!(
+        run("standalone_then_scope", &[("ARENA_RETAIN", "50%")]),
+        [
+            "standalone 4000",
+            "panic arena scope: ARENA_RETAIN=\"50%\" is malformed: expected `off` or a whole \
+             percent, digits only (for example 50); write the percent without `%` (did you mean \
+             50?)"
+        ]
+    );
+    let lines = run(
+        "standalone_then_scope",
+        &[("ARENA_BALLAST", "64MB"), ("ARENA_MEMLIMIT", "1MiB")],
+    );
+    assert_eq!(lines[0], "standalone 4000");
+    assert!(
+        lines[1].starts_with("panic arena scope: ARENA_BALLAST=\"64MB\" is malformed"),
+        "{lines:?}"
+    );
+    // The knob it does read still has to be well-formed.
+    assert_eq!(
+        run("standalone_then_scope", &[("ARENA_MEMLIMIT", "500MB")]),
+        [
+            format!("standalone err arena: cannot allocate 4000 bytes: {MEMLIMIT_500MB}"),
+            format!("panic arena scope: {MEMLIMIT_500MB}"),
+        ]
     );
 }

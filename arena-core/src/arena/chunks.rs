@@ -28,7 +28,9 @@ impl Arena {
     #[inline(never)]
     pub(super) fn add_chunk(&self, probe: Layout, requested: usize) -> Result<(), AllocError> {
         let error = |kind| Err(self.alloc_error(kind, requested));
-        if let Err(err) = crate::config::ensure_loaded() {
+        // Only the knobs every arena reads (the memory limit, tracing): a pooled arena's scope
+        // or pool checked the others before lending it.
+        if let Err(err) = crate::config::ensure_standalone_loaded() {
             return error(AllocErrorKind::Config(err));
         }
         crate::trace::mark_epoch();

@@ -18,6 +18,11 @@
 //! by its default: every scope panics with the same [`ConfigError`] until the program either
 //! fixes the environment and calls [`from_env`], or sets that knob programmatically.
 //!
+//! A standalone arena ([`Arena::new`](crate::Arena::new), [`Arena::builder`](crate::Arena::builder))
+//! reads only the knobs it uses: `ARENA_MEMLIMIT` (its chunks count against the process-wide
+//! limit) and `ARENA_DEBUG` (its free is traced). A malformed `ARENA_RETAIN` or `ARENA_BALLAST`
+//! fails scopes and [`ArenaPool`](crate::ArenaPool) loans, not a standalone arena.
+//!
 //! # Decisions
 //!
 //! * **Byte grammar**: exactly Go's `parseByteCount` (`^[0-9]+(([KMGT]i)?B)?$`): no sign, no
@@ -57,5 +62,8 @@ mod state;
 
 pub use self::knobs::{Config, ConfigError, Retain};
 pub use self::parse::{parse_ballast, parse_debug, parse_memlimit, parse_retain};
-pub(crate) use self::state::{ballast, ensure_loaded, retain, scope_state, LOADED, TRACE};
+pub(crate) use self::state::{
+    ballast, ensure_loaded, ensure_standalone_loaded, retain, scope_state, LOADED,
+    STANDALONE_LOADED, TRACE,
+};
 pub use self::state::{current, from_env, set_ballast, set_memlimit, set_retain, set_trace};

@@ -35,12 +35,16 @@ impl Config {
 pub(crate) const LOADED: usize = 1;
 /// Set in [`scope_state`] while tracing is on (`ARENA_DEBUG=arenatrace=1` or [`set_trace`]).
 pub(crate) const TRACE: usize = 2;
+/// Set in [`scope_state`] once the knobs a standalone arena reads (`ARENA_MEMLIMIT` and
+/// `ARENA_DEBUG`) are valid and in force, even if a scope's knob (`ARENA_RETAIN`,
+/// `ARENA_BALLAST`) is malformed. Implied by [`LOADED`].
+pub(crate) const STANDALONE_LOADED: usize = 4;
 /// The bits of [`scope_state`] above the flags count the knob writes: every write adds this,
 /// so a state seen twice means no knob changed in between (the pool relies on it to reuse what
 /// it computed from the retention knobs).
-const GENERATION_STEP: usize = 4;
+const GENERATION_STEP: usize = 8;
 
-/// [`LOADED`] | [`TRACE`] | the write generation. Written only under [`WRITER`]; stored with
+/// [`LOADED`] | [`TRACE`] | [`STANDALONE_LOADED`] | the write generation. Written only under [`WRITER`]; stored with
 /// `Release` after the knob values, so a reader that sees `LOADED` with `Acquire` also sees the
 /// values. A 64-bit counter of writes does not wrap in practice; on a 32-bit target it wraps
 /// after 2^30 writes, and a slot idle for exactly a multiple of that many could end one scope
@@ -344,6 +348,35 @@ fn load_slow() -> Result<usize, ConfigError> {
     let config = env.config(skip)?;
     guard.store(&config, ALL_KNOBS & !skip);
     Ok(STATE.fetch_or(LOADED, Ordering::Release) | LOADED)
+}
+
+/// What a standalone arena needs before it reserves memory or decides whether to trace: the
+/// process-wide limit (`ARENA_MEMLIMIT`) and tracing (`ARENA_DEBUG`) in force. Unlike
+/// [`ensure_loaded`], a malformed `ARENA_RETAIN` or `ARENA_BALLAST` does not fail it: only
+/// pooled arenas read those. Returns the state bits.
+#[inline]
+pub(crate) fn ensure_standalone_loaded() -> Result<usize, ConfigError> {
+    let state = STATE.load(Ordering::Acquire);
+    if state & (LOADED | STANDALONE_LOADED) != 0 {
+        return Ok(state);
+    }
+    load_standalone_slow()
+}
+
+#[cold]
+#[inline(never)]
+fn load_standalone_slow() -> Result<usize, ConfigError> {
+    let mut guard = writer();
+    let state = STATE.load(Ordering::Acquire);
+    if state & (LOADED | STANDALONE_LOADED) != 0 {
+        return Ok(state);
+    }
+    let standalone = Knob::Memlimit.bit() | Knob::Debug.bit();
+    let skip = guard.overridden | (ALL_KNOBS & !standalone);
+    let env = guard.env.get_or_insert_with(EnvKnobs::read);
+    let config = env.config(skip)?;
+    guard.store(&config, ALL_KNOBS & !skip);
+    Ok(STATE.fetch_or(STANDALONE_LOADED, Ordering::Release) | STANDALONE_LOADED)
 }
 
 /// `ARENA_RETAIN` as installed. Meaningful after [`ensure_loaded`] succeeded.
