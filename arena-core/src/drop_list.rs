@@ -67,8 +67,55 @@ pub(crate) struct DropList {
 pub(crate) struct DropsRun {
     /// How many destructors ran (including ones that panicked).
     pub(crate) count: usize,
-    /// The payload of the first destructor that panicked, if any.
-    pub(crate) first_panic: Option<Box<dyn Any + Send + 'static>>,
+    /// The panic of the first destructor that panicked, if any.
+    pub(crate) first_panic: Option<DestructorPanic>,
+}
+
+/// The panic of a destructor, held until its caller can resume it.
+///
+/// A panic payload is a value like any other, and its own destructor may panic too. Dropping a
+/// `DestructorPanic` (a caller that is already unwinding and must not panic again, or a panic
+/// after the first) drops the payload inside `catch_unwind`, so such a payload can neither unwind
+/// into the caller nor abort the process.
+pub(crate) struct DestructorPanic {
+    /// Always `Some` until [`DestructorPanic::resume`] takes it.
+    payload: Option<Box<dyn Any + Send + 'static>>,
+}
+
+impl DestructorPanic {
+    /// Resumes the panic, with its payload unchanged, in the caller.
+    pub(crate) fn resume(mut self) -> ! {
+        match self.payload.take() {
+            Some(payload) => panic::resume_unwind(payload),
+            None => unreachable!("a destructor panic resumed twice"),
+        }
+    }
+}
+
+impl Drop for DestructorPanic {
+    fn drop(&mut self) {
+        if let Some(payload) = self.payload.take() {
+            discard_payload(payload);
+        }
+    }
+}
+
+/// How many payloads in a row [`discard_payload`] drops when each one's destructor panics with a
+/// new payload, before it leaks the last one instead.
+const NESTED_PAYLOADS: usize = 8;
+
+/// Drops a panic payload that nobody will see, without letting its destructor's panic escape:
+/// when that destructor panics, the new payload is dropped the same way, up to
+/// [`NESTED_PAYLOADS`] times; a payload whose destructors panic beyond that is leaked.
+#[cold]
+fn discard_payload(mut payload: Box<dyn Any + Send + 'static>) {
+    for _ in 0..NESTED_PAYLOADS {
+        match panic::catch_unwind(AssertUnwindSafe(move || drop(payload))) {
+            Ok(()) => return,
+            Err(nested) => payload = nested,
+        }
+    }
+    core::mem::forget(payload);
 }
 
 impl DropList {
@@ -97,8 +144,10 @@ impl DropList {
     /// Runs every registered destructor exactly once, newest first, and empties the list.
     ///
     /// A destructor that panics does not stop the others: the panic is caught, the remaining
-    /// destructors run, and the first payload is handed back for the caller to resume once its
-    /// own state is consistent.
+    /// destructors run, and the first panic is handed back for the caller to resume once its own
+    /// state is consistent. The payloads of later panics are dropped here, inside `catch_unwind`
+    /// (see [`DestructorPanic`]), so a payload whose own destructor panics cannot cut the loop
+    /// short.
     #[inline]
     pub(crate) fn run_all(&mut self) -> DropsRun {
         let mut run = DropsRun {
@@ -128,7 +177,13 @@ impl DropList {
             // the value has not been dropped (the node was still linked).
             let outcome = panic::catch_unwind(AssertUnwindSafe(|| unsafe { drop_value(header) }));
             if let Err(payload) = outcome {
-                run.first_panic.get_or_insert(payload);
+                if run.first_panic.is_none() {
+                    run.first_panic = Some(DestructorPanic {
+                        payload: Some(payload),
+                    });
+                } else {
+                    discard_payload(payload);
+                }
             }
         }
     }

@@ -15,12 +15,12 @@ use core::mem::ManuallyDrop;
 use core::ops::{Deref, DerefMut};
 use core::sync::atomic::{AtomicUsize, Ordering};
 use std::borrow::Cow;
-use std::panic;
 use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Instant;
 
 use crate::arena::Arena;
 use crate::config;
+use crate::drop_list::DestructorPanic;
 use crate::error::{AllocError, AllocErrorKind};
 use crate::scope::reset_with_retention;
 use crate::trace::TraceLine;
@@ -392,7 +392,7 @@ impl ArenaPool {
         &self,
         mut arena: Arena,
         traced: Option<Instant>,
-    ) -> Option<Box<dyn core::any::Any + Send>> {
+    ) -> Option<DestructorPanic> {
         let used = arena.used_bytes();
         let reserved = arena.reserved_bytes();
         let chunks = arena.chunk_count();
@@ -565,9 +565,10 @@ impl Drop for PooledArena<'_> {
         let arena = unsafe { ManuallyDrop::take(&mut self.arena) };
         if let Some(payload) = self.pool.give_back(arena, self.traced) {
             // A destructor panicked (after the arena was back in the pool). While already
-            // unwinding, a second panic would abort: it is dropped then.
+            // unwinding, a second panic would abort: it is dropped then (where a panic of the
+            // payload's own `Drop` is caught).
             if !std::thread::panicking() {
-                panic::resume_unwind(payload);
+                payload.resume();
             }
         }
     }

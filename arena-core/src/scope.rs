@@ -14,7 +14,6 @@
 //! and took no new chunk or destructor (either resets the floor). Anything else goes the general
 //! way. The pool's memory is given back when the thread ends.
 
-use core::any::Any;
 use core::cell::{Cell, UnsafeCell};
 use core::ptr::{self, NonNull};
 use std::borrow::Cow;
@@ -23,6 +22,7 @@ use std::time::Instant;
 
 use crate::arena::Arena;
 use crate::config::{self, Retain};
+use crate::drop_list::DestructorPanic;
 use crate::trace::TraceLine;
 
 /// Options of one scope; what `arena_scope!(capacity = .., limit = .., label = .., |mem| ..)`
@@ -89,7 +89,9 @@ thread_local! {
 ///
 /// If `f` panics (after the scope's destructors ran and its arena went back to the pool), if a
 /// destructor run at the end of the scope panics, or if a knob in the environment is malformed
-/// (the message names it).
+/// (the message names it). Every destructor runs even when some panic; when `f` returned, the
+/// first destructor panic (the newest value's) is resumed once the arena is back in the pool;
+/// when `f` panicked, its panic goes on and the destructors' panics are dropped.
 ///
 /// ```
 /// # use arena_core as arena;
@@ -256,7 +258,7 @@ impl FastScope {
         if arena.rewind_steady() {
             NEXT.set(slot.as_ptr());
         } else if let Some(payload) = end_slot(slot) {
-            panic::resume_unwind(payload);
+            payload.resume();
         }
     }
 }
@@ -273,7 +275,7 @@ impl Drop for FastScope {
 /// scopes, and the slot goes back to the pool. Returns a destructor's panic.
 #[cold]
 #[inline(never)]
-fn end_slot(slot: NonNull<Slot>) -> Option<Box<dyn Any + Send>> {
+fn end_slot(slot: NonNull<Slot>) -> Option<DestructorPanic> {
     // SAFETY: the scope's closure is over; the arena is the caller's alone until `NEXT` points at
     // the slot again below. Only the arena field is borrowed: a destructor that opens a scope
     // may link a new slot through this slot's `deeper`.
@@ -336,7 +338,7 @@ struct ScopeGuard {
 /// What closing a scope did.
 pub(crate) struct ScopeEnd {
     pub(crate) drops: usize,
-    pub(crate) first_panic: Option<Box<dyn Any + Send>>,
+    pub(crate) first_panic: Option<DestructorPanic>,
 }
 
 impl ScopeGuard {
@@ -399,7 +401,7 @@ impl ScopeGuard {
     fn finish(mut self) {
         self.finished = true;
         if let Some(payload) = self.close().first_panic {
-            panic::resume_unwind(payload);
+            payload.resume();
         }
     }
 

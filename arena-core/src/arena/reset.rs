@@ -4,7 +4,6 @@
 //! Relies on the block engine to rewind the cursor, on the chunks room for fresh chunks and
 //! poisoning, and on the drop list for the destructors.
 
-use std::panic;
 
 use super::sizes::{kept_chunk_too_big, NOT_STEADY};
 use super::Arena;
@@ -61,7 +60,7 @@ impl Arena {
         let keep = self.reserved_bytes();
         let run = self.reset_keeping(keep);
         if let Some(payload) = run.first_panic {
-            panic::resume_unwind(payload);
+            payload.resume();
         }
     }
 
@@ -156,7 +155,7 @@ impl Drop for Arena {
         let run = self.free_in_place();
         if let Some(payload) = run.first_panic {
             if !std::thread::panicking() {
-                panic::resume_unwind(payload);
+                payload.resume();
             }
         }
     }
