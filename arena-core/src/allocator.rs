@@ -4,6 +4,10 @@
 //! The impl is for `&Arena`, not `Arena`: an allocator taken by value could be reset through
 //! `&mut` while a collection still points into it. Borrowing keeps `reset` and `free` out of
 //! reach for as long as any collection lives.
+//!
+//! In [`Stats::allocations`](crate::Stats::allocations), each `allocate` counts and `grow` and
+//! `shrink` do not, so a collection that grows by allocating a new buffer instead of calling
+//! `grow` (hashbrown's tables) counts every buffer it takes.
 
 use core::alloc::Layout;
 use core::ptr::NonNull;

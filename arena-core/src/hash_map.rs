@@ -296,15 +296,22 @@ impl<'a, K: Eq + Hash, V> ArenaHashMap<'a, K, V> {
     /// assert!(mem.hash_map::<u64, u64>().try_reserve(usize::MAX).is_err());
     /// ```
     pub fn try_reserve(&mut self, additional: usize) -> Result<(), AllocError> {
-        self.inner.try_reserve(additional).map_err(|err| {
-            let arena = self.arena();
+        let arena = self.arena();
+        // A map with no table takes its first one here, which counts; a map with one grows by
+        // allocating a larger table (hashbrown's way), which does not (see `Stats::allocations`).
+        let reserved = if self.inner.capacity() == 0 {
+            self.inner.try_reserve(additional)
+        } else {
+            arena.without_counting(|| self.inner.try_reserve(additional))
+        };
+        reserved.map_err(|err| {
             match err {
                 hashbrown::TryReserveError::CapacityOverflow => {
                     arena.alloc_error(AllocErrorKind::CapacityOverflow, usize::MAX)
                 }
                 hashbrown::TryReserveError::AllocError { layout } => {
                     // Ask the arena once more to learn which limit refused (cold path).
-                    match arena.try_alloc_counted(layout) {
+                    match arena.try_alloc_uncounted(layout) {
                         Err(err) => err,
                         Ok(_) => arena.alloc_error(AllocErrorKind::OutOfMemory, layout.size()),
                     }

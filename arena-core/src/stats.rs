@@ -36,9 +36,16 @@ pub struct Stats {
     pub reserved_bytes: usize,
     /// How many chunks hold that memory.
     pub chunks: usize,
-    /// Allocations made since the last reset, or `None` when the arena does not count them. A
-    /// container counts when it takes its first buffer; growing it does not count, in place or
-    /// by a copy.
+    /// Allocations made since the last reset, or `None` when the arena does not count them.
+    ///
+    /// Each value, slice, string and destructor registration counts once. An arena container
+    /// (`ArenaVec`, `ArenaString`, `ArenaHashMap`) counts once when it takes its first buffer;
+    /// growing it does not count, whether it grows in place, by a copy, or, for a hash map, by
+    /// moving to a new table. A copy of a container (`clone`) is a container of its own and
+    /// counts its first buffer. Through the `Allocator` impl of `&Arena` (allocator-api2 and
+    /// hashbrown collections), each `allocate` counts and `grow` and `shrink` do not: a
+    /// collection that grows by allocating a new buffer, as a hashbrown `HashMap` does, counts
+    /// every buffer it takes.
     ///
     /// Counting is off by default, because it is not free: one more read-modify-write per
     /// allocation made binary-trees about a fifth slower. It is on for an arena built with

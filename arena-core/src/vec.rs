@@ -300,7 +300,8 @@ impl<'a, T> ArenaVec<'a, T> {
     fn reserve_error(&self, additional: usize) -> AllocError {
         let arena = self.arena();
         match core::alloc::Layout::array::<T>(self.inner.len().saturating_add(additional)) {
-            Ok(layout) => match arena.try_alloc_counted(layout) {
+            // Not counted: the probe is no buffer of the vector's.
+            Ok(layout) => match arena.try_alloc_uncounted(layout) {
                 Err(err) => err,
                 Ok(_) => arena.alloc_error(AllocErrorKind::OutOfMemory, layout.size()),
             },

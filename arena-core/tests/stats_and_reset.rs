@@ -1,6 +1,6 @@
 //! `stats()`, `reset` keeping memory, `free` giving it back, and the thread rules.
 
-use arena_core::Arena;
+use arena_core::{Arena, ArenaHashMap, ArenaString, ArenaVec, CollectIn};
 
 #[test]
 fn stats_track_allocations_and_memory() {
@@ -57,6 +57,148 @@ fn allocations_are_counted_only_when_asked() {
     let off = Arena::builder().count_allocations(false).build();
     off.alloc(1u64);
     assert_eq!(off.stats().allocations, None);
+}
+
+/// Elements for the growth tests: enough to grow every container through many buffers (a hash
+/// map grown to 10,000 entries takes 13 tables), fewer under Miri.
+const GROWN: u32 = if cfg!(miri) { 300 } else { 10_000 };
+
+/// Runs `fill` on a fresh counting arena and returns how many allocations it counted.
+fn counted(fill: impl FnOnce(&Arena)) -> usize {
+    let mem = Arena::builder().count_allocations(true).build();
+    fill(&mem);
+    mem.stats().allocations.expect("the arena counts")
+}
+
+#[test]
+fn a_container_counts_its_first_buffer_and_never_its_growth() {
+    let pushed = counted(|mem| {
+        let mut v = mem.vec();
+        for i in 0..GROWN {
+            v.push(i);
+        }
+        assert_eq!(v.len(), GROWN as usize);
+    });
+    assert_eq!(pushed, 1, "ArenaVec::push");
+    let extended = counted(|mem| {
+        let mut v = mem.vec_with_capacity(2);
+        for i in 0..GROWN {
+            v.extend_from_slice(&[i, i]);
+        }
+        v.insert(0, 7);
+        v.reserve(v.len() * 2);
+        assert_eq!(v[0], 7);
+    });
+    assert_eq!(extended, 1, "ArenaVec::extend_from_slice, insert, reserve");
+    let collected = counted(|mem| {
+        let v: ArenaVec<'_, u32> = (0..GROWN).collect_in(mem);
+        assert_eq!(v.len(), GROWN as usize);
+    });
+    assert_eq!(collected, 1, "collect_in into an ArenaVec");
+
+    let string = counted(|mem| {
+        let mut s = mem.string();
+        for _ in 0..GROWN {
+            s.push_str("abc");
+            s.push('d');
+        }
+        assert_eq!(s.len(), 4 * GROWN as usize);
+    });
+    assert_eq!(string, 1, "ArenaString::push_str, push");
+    let string_collected = counted(|mem| {
+        let s: ArenaString<'_> = (0..GROWN).map(|_| 'x').collect_in(mem);
+        assert_eq!(s.len(), GROWN as usize);
+    });
+    assert_eq!(string_collected, 1, "collect_in into an ArenaString");
+    let formatted = counted(|mem| {
+        let long = "y".repeat(GROWN as usize);
+        let text = mem.alloc_fmt(format_args!("{long}-{long}"));
+        assert_eq!(text.len(), 2 * GROWN as usize + 1);
+    });
+    assert_eq!(formatted, 1, "alloc_fmt of a string that outgrows its first buffer");
+
+    let inserted = counted(|mem| {
+        let mut m = mem.hash_map();
+        for i in 0..GROWN {
+            m.insert(i, i);
+        }
+        assert_eq!(m.len(), GROWN as usize);
+        assert_eq!(m[&(GROWN - 1)], GROWN - 1);
+    });
+    assert_eq!(inserted, 1, "ArenaHashMap::insert");
+    let entries = counted(|mem| {
+        let mut m = mem.hash_map();
+        for i in 0..GROWN {
+            *m.entry(i % 5_000).or_insert(0u32) += 1;
+        }
+        m.reserve(GROWN as usize);
+        m.extend((0..GROWN).map(|i| (i + GROWN, 1)));
+        assert!(m.try_insert(u32::MAX, 0).is_ok());
+    });
+    assert_eq!(entries, 1, "ArenaHashMap::entry, reserve, extend, try_insert");
+    let map_collected = counted(|mem| {
+        let m: ArenaHashMap<'_, u32, u32> = (0..GROWN).map(|i| (i, i)).collect_in(mem);
+        assert_eq!(m.len(), GROWN as usize);
+    });
+    assert_eq!(map_collected, 1, "collect_in into an ArenaHashMap");
+    let cleared = counted(|mem| {
+        let mut m = mem.hash_map_with_capacity(4);
+        for round in 0..3 {
+            m.clear();
+            for i in 0..GROWN {
+                m.insert(i, round);
+            }
+        }
+    });
+    assert_eq!(cleared, 1, "a cleared map keeps its table");
+}
+
+#[test]
+fn a_copied_container_counts_its_own_first_buffer() {
+    let cloned = counted(|mem| {
+        let mut m = mem.hash_map();
+        let mut v = mem.vec();
+        for i in 0..GROWN {
+            m.insert(i, i);
+            v.push(i);
+        }
+        let mut m2 = m.clone();
+        m2.insert(GROWN, GROWN);
+        let mut v2 = v.clone();
+        v2.push(GROWN);
+        assert_eq!((m2.len(), v2.len()), (m.len() + 1, v.len() + 1));
+    });
+    assert_eq!(cloned, 4, "two containers and their two copies");
+}
+
+#[test]
+fn through_the_allocator_trait_each_allocate_counts_and_grow_does_not() {
+    use allocator_api2::vec::Vec as ApiVec;
+    let pushed = counted(|mem| {
+        let mut v = ApiVec::new_in(mem);
+        for i in 0..GROWN {
+            v.push(i);
+        }
+        v.shrink_to_fit();
+    });
+    assert_eq!(pushed, 1, "allocator-api2's Vec grows with `grow`");
+    // hashbrown grows a table by allocating a new one and freeing the old: each is an
+    // `allocate`, so each counts (a map used through `ArenaHashMap` counts only its first).
+    let mut tables = 0;
+    let direct = counted(|mem| {
+        let mut m: hashbrown::HashMap<u32, u32, hashbrown::DefaultHashBuilder, &Arena> =
+            hashbrown::HashMap::with_hasher_in(Default::default(), mem);
+        let mut capacity = m.capacity();
+        for i in 0..GROWN {
+            m.insert(i, i);
+            if m.capacity() != capacity {
+                capacity = m.capacity();
+                tables += 1;
+            }
+        }
+    });
+    assert!(tables > 1);
+    assert_eq!(direct, tables, "one count per table hashbrown allocated");
 }
 
 #[test]

@@ -61,6 +61,17 @@ impl Arena {
     pub(crate) fn allocation_count(&self) -> Option<usize> {
         self.counts_allocations.then(|| self.allocations.get())
     }
+
+    /// Runs `grow`, a container moving to a larger buffer through an allocator that cannot tell
+    /// growth from a first buffer (hashbrown allocates a new table to grow), and takes back the
+    /// counts of what it allocated: growth is not an allocation (see [`Stats::allocations`]).
+    #[inline]
+    pub(crate) fn without_counting<R>(&self, grow: impl FnOnce() -> R) -> R {
+        let before = self.allocations.get();
+        let result = grow();
+        self.allocations.set(before);
+        result
+    }
 }
 
 impl fmt::Debug for Arena {
