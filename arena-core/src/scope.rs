@@ -12,7 +12,8 @@
 //! floor). While the knobs stay unchanged, the next plain scope is a thread-local load, one
 //! compare of the knob state, and at the end a bare rewind when the round used at least the floor
 //! and took no new chunk or destructor (either resets the floor). Anything else goes the general
-//! way. The pool's memory is given back when the thread ends.
+//! way. The pool's memory is given back when the thread ends, except the arenas of scopes still
+//! open then (`std::process::exit` inside a scope), which are left alone.
 
 use core::cell::{Cell, UnsafeCell};
 use core::ptr::{self, NonNull};
@@ -92,6 +93,10 @@ thread_local! {
 /// (the message names it). Every destructor runs even when some panic; when `f` returned, the
 /// first destructor panic (the newest value's) is resumed once the arena is back in the pool;
 /// when `f` panicked, its panic goes on and the destructors' panics are dropped.
+///
+/// `std::process::exit` inside `f` ends the process without ending the scope: as for the values
+/// on the stack, the destructors of the scope's values do not run, and its arena is left alone
+/// while the thread's other pooled arenas are freed.
 ///
 /// ```
 /// # use arena_core as arena;
@@ -201,8 +206,8 @@ fn take_slot() -> Option<NonNull<Slot>> {
 /// Marks `slot` as in use: the next scope, nested in this one, takes the slot after it.
 #[inline(always)]
 fn take(slot: NonNull<Slot>) {
-    // SAFETY: `slot` is live (the pool frees slots only at thread end, when no scope is open);
-    // only its `deeper` field is read.
+    // SAFETY: `slot` is live (the pool frees slots only at thread end, and never one an open
+    // scope holds); only its `deeper` field is read.
     NEXT.set(unsafe { (*slot.as_ptr()).deeper.get() });
 }
 
@@ -541,15 +546,37 @@ fn new_pooled_arena() -> Arena {
 }
 
 impl Drop for Pool {
+    /// Frees the pooled arenas of the ending thread, except those of scopes still open.
+    ///
+    /// Thread-local destructors usually run after the thread's code, with no scope open. But
+    /// `std::process::exit` runs the calling thread's thread-local destructors (glibc does, in
+    /// `exit`) while the scopes that called it are still open, and they never close. Their
+    /// arenas stay allocated and untouched: like the values on the stack, which `exit` does not
+    /// drop either, their destructors do not run, and the memory goes with the process. Later
+    /// scopes, in other thread-locals' destructors, find no slot and use a standalone arena.
     fn drop(&mut self) {
-        // The thread is ending (no scope is open: thread-local destructors run after the
-        // thread's code): later scopes, in other thread-locals' destructors, find no slot and
-        // use a standalone arena. Then free every pooled arena and give its bytes back.
+        let next = NEXT.get();
         NEXT.set(ptr::null_mut());
-        for slot in self.slots.get_mut().drain(..) {
+        let slots = self.slots.get_mut();
+        // Open scopes hold the first slots of the chain (one per open depth), up to the one the
+        // next scope would take; all of them when that one does not exist yet.
+        let open = slots
+            .iter()
+            .position(|slot| slot.as_ptr() == next)
+            .unwrap_or(slots.len());
+        if let Some(innermost) = open.checked_sub(1).map(|depth| slots[depth]) {
+            // SAFETY: the slot of the innermost open scope is live (it is not freed below). Its
+            // scope may be using the arena, so only the `deeper` field is written: it no longer
+            // leads to the slots freed below, should that scope ever close and another open
+            // inside it.
+            unsafe { (*innermost.as_ptr()).deeper.set(ptr::null_mut()) };
+        }
+        for slot in slots.drain(open..) {
             // SAFETY: each slot came from `Box::leak` in `new_slot` and is freed once, here; no
-            // scope is open, so no pointer to it is in use.
+            // open scope holds it (those are the slots before `open`), and nothing links to it
+            // any more: `NEXT` is null and the innermost open slot's `deeper` was cleared.
             drop(unsafe { Box::from_raw(slot.as_ptr()) });
         }
+        // The slots of open scopes are left allocated (leaked).
     }
 }
