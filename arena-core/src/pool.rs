@@ -388,11 +388,7 @@ impl ArenaPool {
 
     /// Takes back the arena of a guard: destructors, retention, the trace line, then the idle
     /// list (or freed, beyond `max_idle`). Returns a destructor's panic.
-    fn give_back(
-        &self,
-        mut arena: Arena,
-        traced: Option<Instant>,
-    ) -> Option<DestructorPanic> {
+    fn give_back(&self, mut arena: Arena, traced: Option<Instant>) -> Option<DestructorPanic> {
         let used = arena.used_bytes();
         let reserved = arena.reserved_bytes();
         let chunks = arena.chunk_count();

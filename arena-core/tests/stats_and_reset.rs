@@ -61,7 +61,7 @@ fn allocations_are_counted_only_when_asked() {
 
 /// Elements for the growth tests: enough to grow every container through many buffers (a hash
 /// map grown to 10,000 entries takes 13 tables), fewer under Miri.
-const GROWN: u32 = if cfg!(miri) { 300 } else { 10_000 };
+const GROWN: u32 = if cfg!(miri) { 100 } else { 10_000 };
 
 /// Runs `fill` on a fresh counting arena and returns how many allocations it counted.
 fn counted(fill: impl FnOnce(&Arena)) -> usize {
@@ -115,7 +115,10 @@ fn a_container_counts_its_first_buffer_and_never_its_growth() {
         let text = mem.alloc_fmt(format_args!("{long}-{long}"));
         assert_eq!(text.len(), 2 * GROWN as usize + 1);
     });
-    assert_eq!(formatted, 1, "alloc_fmt of a string that outgrows its first buffer");
+    assert_eq!(
+        formatted, 1,
+        "alloc_fmt of a string that outgrows its first buffer"
+    );
 
     let inserted = counted(|mem| {
         let mut m = mem.hash_map();
@@ -135,7 +138,10 @@ fn a_container_counts_its_first_buffer_and_never_its_growth() {
         m.extend((0..GROWN).map(|i| (i + GROWN, 1)));
         assert!(m.try_insert(u32::MAX, 0).is_ok());
     });
-    assert_eq!(entries, 1, "ArenaHashMap::entry, reserve, extend, try_insert");
+    assert_eq!(
+        entries, 1,
+        "ArenaHashMap::entry, reserve, extend, try_insert"
+    );
     let map_collected = counted(|mem| {
         let m: ArenaHashMap<'_, u32, u32> = (0..GROWN).map(|i| (i, i)).collect_in(mem);
         assert_eq!(m.len(), GROWN as usize);

@@ -4,7 +4,6 @@
 //! Relies on the block engine to rewind the cursor, on the chunks room for fresh chunks and
 //! poisoning, and on the drop list for the destructors.
 
-
 use super::sizes::{kept_chunk_too_big, NOT_STEADY};
 use super::Arena;
 use crate::budget;

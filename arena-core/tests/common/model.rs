@@ -121,7 +121,10 @@ pub struct Bomb {
 
 impl Drop for Bomb {
     fn drop(&mut self) {
-        panic!("model: expected panic in dropping the payload of droppable {}", self.id);
+        panic!(
+            "model: expected panic in dropping the payload of droppable {}",
+            self.id
+        );
     }
 }
 
@@ -529,7 +532,11 @@ fn check_payload(payload: Box<dyn std::any::Any + Send>, expected: Expected) {
         }
         Expected::Destructor(id, DropPanic::Bomb) => {
             let bomb = payload.downcast_ref::<Bomb>();
-            assert_eq!(bomb.map(|bomb| bomb.id), Some(id), "the bomb of droppable {id}");
+            assert_eq!(
+                bomb.map(|bomb| bomb.id),
+                Some(id),
+                "the bomb of droppable {id}"
+            );
             let dropped = panic::catch_unwind(AssertUnwindSafe(move || drop(payload)));
             assert!(dropped.is_err(), "dropping a bomb panics");
         }
