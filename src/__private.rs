@@ -10,6 +10,27 @@ pub use std::collections::HashMap;
 pub use std::string::String;
 pub use std::vec::Vec;
 
+/// The owned form of `T`, named by the twin of an `#[arena_alloc]` type for a field of a type
+/// that borrows nothing (`Method`, `Cell<u32>`), as
+/// `<T as CheckedOwned<{ assert_clone_out::<T>() }>>::Owned`.
+///
+/// When `T` has no `CloneOut` impl, the constant fails to type-check, which is the one error the
+/// user sees, at the field; the type then holds that error, so the compiler reports nothing else
+/// about the twin, its derives or the generated impls.
+pub trait CheckedOwned<const CHECKED: bool> {
+    /// `T::Owned`.
+    type Owned;
+}
+
+impl<T: CloneOut + ?Sized, const CHECKED: bool> CheckedOwned<CHECKED> for T {
+    type Owned = T::Owned;
+}
+
+/// `true`, when `T` implements `CloneOut`; see [`CheckedOwned`].
+pub const fn assert_clone_out<T: CloneOut + ?Sized>() -> bool {
+    true
+}
+
 pub use crate::__arena_deserialize_gate as deserialize_gate;
 
 // `#[arena_alloc(deserialize)]` wraps what it generates in `deserialize_gate! { .. }`: the

@@ -84,3 +84,41 @@ fn heap_to_arena_and_back_round_trips() {
     let again = bob.clone_out();
     assert_eq!(format!("{again:?}"), format!("{owned:?}"));
 }
+
+/// Two types that hold each other through heap containers: each twin names the other's owned
+/// form, checked where it is defined, without a cycle.
+#[arena_alloc]
+#[derive(Debug)]
+pub struct Tree<'a> {
+    pub label: &'a str,
+    pub forests: &'a [Forest<'a>],
+}
+
+#[arena_alloc]
+#[derive(Debug)]
+pub struct Forest<'a> {
+    pub trees: ArenaVec<'a, Tree<'a>>,
+}
+
+#[test]
+fn mutually_recursive_types_through_containers() {
+    let mem = Arena::new();
+    let mut trees = ArenaVec::new_in(&mem);
+    trees.push(Tree {
+        label: mem.alloc_str("leaf"),
+        forests: &[],
+    });
+    let root = Tree {
+        label: mem.alloc_str("root"),
+        forests: mem.alloc_slice_fill_with(1, |_| Forest {
+            trees: trees.clone_in(&mem),
+        }),
+    };
+    let owned: TreeOwned = root.clone_out();
+    assert_eq!(owned.forests[0].trees[0].label, "leaf");
+    let other = Arena::new();
+    let back: Tree<'_> = owned.clone_in(&other);
+    assert_eq!(back.forests[0].trees[0].label, "leaf");
+    let copy: Tree<'_> = root.clone_in(&other);
+    assert_eq!(copy.forests[0].trees.len(), 1);
+}

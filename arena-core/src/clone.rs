@@ -144,6 +144,14 @@ impl CloneStrategy {
 /// }; // the arena is gone, the copies live on
 /// assert_eq!(owned, (String::from("bob"), vec![1, 2, 3]));
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be copied out of an arena: it does not implement `CloneOut`",
+    label = "no `CloneOut` impl",
+    note = "as a field of an `#[arena_alloc]` type: if `{Self}` borrows no arena (a plain `Copy` \
+            enum, for example), mark the field `#[arena(clone)]` to copy it with `Clone`; if it \
+            borrows the arena, put `#[arena_alloc]` on `{Self}` too, or implement `CloneOut` and \
+            `CloneIn` for it"
+)]
 pub trait CloneOut {
     /// The owned, heap-allocated counterpart of `Self`.
     type Owned;
@@ -177,6 +185,14 @@ pub trait CloneOut {
 /// let name: &str = String::from("carol").clone_in(&long_lived);
 /// assert_eq!(name, "carol");
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be copied into an arena: it does not implement `CloneIn`",
+    label = "no `CloneIn` impl",
+    note = "as a field of an `#[arena_alloc]` type: if `{Self}` borrows no arena (a plain `Copy` \
+            enum, for example), mark the field `#[arena(clone)]` to copy it with `Clone`; if it \
+            borrows the arena, put `#[arena_alloc]` on `{Self}` too, or implement `CloneOut` and \
+            `CloneIn` for it"
+)]
 pub trait CloneIn<'n> {
     /// The type of the copy, borrowing the arena `'n`.
     type Cloned;

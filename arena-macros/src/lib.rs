@@ -160,6 +160,9 @@ use proc_macro::TokenStream;
 /// (`String`, `Vec<T>`, `Box<T>`, `HashMap`: use `&'a str`, `ArenaVec<'a, T>`, `&'a T`,
 /// `ArenaHashMap`); a type it cannot copy (function pointers, raw pointers, trait objects);
 /// misspelt or repeated options.
+///
+/// A field whose type borrows nothing and has no [`CloneOut`] impl (a plain `Copy` enum, say)
+/// is one error at the field, which says to mark it `#[arena(clone)]`.
 #[proc_macro_attribute]
 pub fn arena_alloc(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::arena_alloc(args.into(), item.into()).into()

@@ -293,6 +293,48 @@ pub fn uses_lifetime(ty: &Type, lifetime: &Ident) -> bool {
     occurrences.found_lifetime
 }
 
+/// Finds what ties a type to the item it appears in: a lifetime other than `'static`, one of the
+/// item's generic parameters, `Self`, or a macro whose expansion cannot be seen.
+struct Ties<'v> {
+    params: &'v [Ident],
+    found: bool,
+}
+
+impl<'ast> Visit<'ast> for Ties<'_> {
+    fn visit_lifetime(&mut self, lifetime: &'ast Lifetime) {
+        if lifetime.ident != "static" {
+            self.found = true;
+        }
+    }
+
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        if let Some(first) = path.segments.first() {
+            if path.leading_colon.is_none()
+                && (first.ident == "Self" || self.params.contains(&first.ident))
+            {
+                self.found = true;
+            }
+        }
+        syn::visit::visit_path(self, path);
+    }
+
+    fn visit_macro(&mut self, _: &'ast syn::Macro) {
+        self.found = true;
+    }
+}
+
+/// Whether `ty` stands on its own, apart from the item: no lifetime but `'static`, none of
+/// `params` (the item's type and const parameters), no `Self`. Its impls can then be checked
+/// where the item is defined.
+pub fn is_standalone(ty: &Type, params: &[Ident]) -> bool {
+    let mut ties = Ties {
+        params,
+        found: false,
+    };
+    ties.visit_type(ty);
+    !ties.found
+}
+
 /// A placeholder arena lifetime for when the item has none (an error has been recorded).
 pub fn placeholder_lifetime() -> Ident {
     Ident::new("__arena_missing", Span::call_site())

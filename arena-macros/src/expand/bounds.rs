@@ -8,7 +8,8 @@ use crate::ast::{Body, Field};
 use crate::attr::FieldMode;
 use crate::shape::Shape;
 use proc_macro2::TokenStream;
-use quote::{quote, ToTokens};
+use quote::{quote, quote_spanned, ToTokens};
+use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{Type, WherePredicate};
 
@@ -44,7 +45,46 @@ fn param_keys<'s>(shape: &'s Shape, keys: &mut Vec<(&'s Shape, &'s Type)>) {
     }
 }
 
+/// Pushes onto `leaves`, once each, the standalone types inside `shape` that are copied through
+/// their own impls (see [`Expander::is_standalone`]); the contents of `PhantomData` are never
+/// copied.
+fn standalone_leaves<'s>(expander: &Expander, shape: &'s Shape, leaves: &mut Vec<&'s Type>) {
+    match shape {
+        Shape::Leaf(ty) if expander.is_standalone(ty) => {
+            let written = ty.to_token_stream().to_string();
+            if !leaves
+                .iter()
+                .any(|seen| seen.to_token_stream().to_string() == written)
+            {
+                leaves.push(ty);
+            }
+        }
+        Shape::Slice { element: inner, .. }
+        | Shape::Ref { target: inner, .. }
+        | Shape::ArenaVec(inner)
+        | Shape::Option(inner)
+        | Shape::Array(inner, _) => standalone_leaves(expander, inner, leaves),
+        Shape::ArenaHashMap { key, value, .. } | Shape::Result(key, value) => {
+            standalone_leaves(expander, key, leaves);
+            standalone_leaves(expander, value, leaves);
+        }
+        Shape::Tuple(elements) => elements
+            .iter()
+            .for_each(|element| standalone_leaves(expander, element, leaves)),
+        _ => {}
+    }
+}
+
 impl Expander<'_> {
+    /// The standalone types copied through their own impls, each once.
+    fn leaves(&self) -> Vec<&Type> {
+        let mut leaves = Vec::new();
+        self.shapes()
+            .into_iter()
+            .for_each(|shape| standalone_leaves(self, shape, &mut leaves));
+        leaves
+    }
+
     /// Every shape of every mapped field.
     fn shapes(&self) -> Vec<&Shape> {
         let fields: Vec<&Field> = match &self.input.body {
@@ -99,6 +139,18 @@ impl Expander<'_> {
         } else {
             self.own_predicates()
         };
+        if !for_twin {
+            // The twin names these types' owned forms through `CheckedOwned`, which reports a
+            // missing impl once, at the field. Here the bound lets the body type-check without a
+            // second report: `for<'__check>` keeps the compiler from checking it where the impl
+            // is defined (and makes it global, so the type's own impl is still the one used), and
+            // `Cloned = T` is what the copy needs anyway, a standalone type borrowing no arena.
+            for ty in self.leaves() {
+                predicates.push(quote_spanned! {ty.span()=>
+                    for<'__check> #ty: #krate::__private::CloneIn<'__check, Cloned = #ty>
+                });
+            }
+        }
         for param in self.input.item.generics.type_params() {
             let ident = &param.ident;
             let cloned = self.cloned_param(ident);
@@ -134,6 +186,12 @@ impl Expander<'_> {
     pub(super) fn clone_out_predicates(&self) -> Vec<TokenStream> {
         let krate = &self.krate;
         let mut predicates = self.own_predicates();
+        // As in `clone_in_predicates`: the body type-checks without a second report.
+        for ty in self.leaves() {
+            predicates.push(quote_spanned! {ty.span()=>
+                for<'__check> #ty: #krate::__private::CloneOut
+            });
+        }
         for param in self.input.item.generics.type_params() {
             let ident = &param.ident;
             predicates.push(quote!(#ident: #krate::__private::CloneOut));

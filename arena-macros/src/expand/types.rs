@@ -5,9 +5,10 @@
 use super::Expander;
 use crate::ast::Field;
 use crate::attr::FieldMode;
-use crate::shape::Shape;
+use crate::shape::{self, Shape};
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, ToTokens};
+use quote::{quote, quote_spanned, ToTokens};
+use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{GenericParam, Ident, Lifetime, Type};
 
@@ -60,6 +61,25 @@ impl VisitMut for Substitute<'_> {
 }
 
 impl Expander<'_> {
+    /// Whether `ty` stands apart from the item (see [`shape::is_standalone`]), so that its
+    /// `CloneOut` / `CloneIn` impls can be checked where the item is defined, once, with the
+    /// error at the field.
+    pub(super) fn is_standalone(&self, ty: &Type) -> bool {
+        let params: Vec<Ident> = self
+            .input
+            .item
+            .generics
+            .params
+            .iter()
+            .filter_map(|param| match param {
+                GenericParam::Type(param) => Some(param.ident.clone()),
+                GenericParam::Const(param) => Some(param.ident.clone()),
+                GenericParam::Lifetime(_) => None,
+            })
+            .collect();
+        shape::is_standalone(ty, &params)
+    }
+
     fn render_param(&self, param: &Ident, render: Render) -> TokenStream {
         let krate = &self.krate;
         match render {
@@ -174,13 +194,23 @@ impl Expander<'_> {
         match shape {
             Shape::Plain(ty) | Shape::Kept(ty) => ty.to_token_stream(),
             Shape::Leaf(ty) => {
+                // The twin's type does not borrow: the arena's lifetime becomes `'static`.
                 let ty = self.substitute(
                     ty,
                     Lifetime::new("'static", Span::call_site()),
                     false,
                     |s, n| s.visit_type_mut(n),
                 );
-                quote!(<#ty as #krate::__private::CloneOut>::Owned)
+                if self.is_standalone(&ty) {
+                    // The one place that checks the impl, at the field: see `CheckedOwned`.
+                    quote_spanned! {ty.span()=>
+                        <#ty as #krate::__private::CheckedOwned<{
+                            #krate::__private::assert_clone_out::<#ty>()
+                        }>>::Owned
+                    }
+                } else {
+                    quote!(<#ty as #krate::__private::CloneOut>::Owned)
+                }
             }
             Shape::Param(param) => self.render_param(param, render),
             Shape::Str { .. } | Shape::ArenaString => quote!(#krate::__private::String),

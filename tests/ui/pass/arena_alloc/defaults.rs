@@ -3,6 +3,7 @@
 //! Generated code is clean under `deny(warnings)`: a private type, never read.
 
 use arena::{arena_alloc, ArenaVec};
+use std::cell::Cell;
 
 #[arena_alloc]
 #[derive(Debug)]
@@ -11,6 +12,8 @@ struct Node<'a> {
     children: ArenaVec<'a, &'a Node<'a>>,
     parent: Option<&'a Node<'a>>,
     weights: &'a [f32],
+    visits: Cell<u32>,
+    marks: &'a [Cell<u8>],
 }
 
 #[arena_alloc]
