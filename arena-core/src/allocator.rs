@@ -33,7 +33,7 @@ unsafe impl Allocator for &Arena {
     #[inline]
     unsafe fn deallocate(&self, ptr: NonNull<u8>, layout: Layout) {
         if asan::ENABLED {
-            // Under the sanitizer a freed block stays poisoned instead of being reclaimed.
+            // Under the sanitizer a freed allocation stays poisoned instead of being reclaimed.
             asan::poison(ptr.as_ptr(), layout.size());
             return;
         }
@@ -58,7 +58,7 @@ unsafe impl Allocator for &Arena {
         }
         let new = self.try_alloc_uncounted(new_layout)?;
         // SAFETY: `ptr` holds `old_layout.size()` initialized bytes (caller's guarantee) and
-        // `new` is a fresh block of at least that size, disjoint from the live block `ptr`.
+        // `new` is a fresh allocation of at least that size, disjoint from the live one at `ptr`.
         unsafe { core::ptr::copy_nonoverlapping(ptr.as_ptr(), new.as_ptr(), old_layout.size()) };
         asan::poison(ptr.as_ptr(), old_layout.size());
         Ok(NonNull::slice_from_raw_parts(new, new_layout.size()))
@@ -76,7 +76,7 @@ unsafe impl Allocator for &Arena {
             // it until the arena is reset.
             if asan::ENABLED {
                 // SAFETY: `new_layout.size() <= old_layout.size()` (caller's guarantee for
-                // `shrink`), so the tail lies inside the old block.
+                // `shrink`), so the tail lies inside the old allocation.
                 let tail = unsafe { ptr.as_ptr().add(new_layout.size()) };
                 asan::poison(tail, old_layout.size() - new_layout.size());
             } else if let Some(shrunk) =
@@ -86,10 +86,10 @@ unsafe impl Allocator for &Arena {
             }
             return Ok(NonNull::slice_from_raw_parts(ptr, new_layout.size()));
         }
-        // A stricter alignment than `ptr` has: move to a new block.
+        // A stricter alignment than `ptr` has: move to a new allocation.
         let new = self.try_alloc_uncounted(new_layout)?;
         // SAFETY: `ptr` holds at least `new_layout.size()` initialized bytes (the caller's
-        // guarantee: they are its first bytes), and `new` is a fresh, disjoint block that size.
+        // guarantee: they are its first bytes), and `new` is a fresh, disjoint allocation that size.
         unsafe { core::ptr::copy_nonoverlapping(ptr.as_ptr(), new.as_ptr(), new_layout.size()) };
         asan::poison(ptr.as_ptr(), old_layout.size());
         Ok(NonNull::slice_from_raw_parts(new, new_layout.size()))

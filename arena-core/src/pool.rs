@@ -297,7 +297,7 @@ impl ArenaPool {
             AllocError::new(AllocErrorKind::Config(err), self.settings.capacity)
                 .with_label(self.settings.label.as_ref())
         })?;
-        let traced = (state & config::TRACE != 0).then(Instant::now);
+        let traced = state.traces().then(Instant::now);
         let mut arena = match self.lock_idle().pop() {
             Some(arena) => arena,
             None => self.new_arena()?,

@@ -22,7 +22,7 @@ use std::panic;
 use std::time::Instant;
 
 use crate::arena::Arena;
-use crate::config::{self, Retain};
+use crate::config::{self, KnobState, Retain};
 use crate::drop_list::DestructorPanic;
 use crate::trace::TraceLine;
 
@@ -48,12 +48,11 @@ struct Slot {
     /// The knob state ([`config::scope_state`]) under which the arena's steady floor was last
     /// set: a scope takes the fast path only while the state is still this one (knobs loaded,
     /// tracing off, no knob written since). [`NO_FAST_PATH`] until then.
-    fast_state: Cell<usize>,
+    fast_state: Cell<KnobState>,
 }
 
-/// A [`Slot::fast_state`] that no knob state equals (that would take 2^62 knob writes, 2^30 on a
-/// 32-bit target).
-const NO_FAST_PATH: usize = usize::MAX;
+/// A [`Slot::fast_state`] that no knob state equals.
+const NO_FAST_PATH: KnobState = KnobState::NEVER;
 
 /// The arenas of one thread, owned here and freed when the thread ends. Slot `d` serves the
 /// scopes at nesting depth `d`; each links to the next through [`Slot::deeper`].
@@ -175,7 +174,7 @@ fn run_scope_slow<R>(
     f: impl for<'a> FnOnce(&'a Arena) -> R,
 ) -> R {
     let state = config::scope_state();
-    let traced = if state & (config::LOADED | config::TRACE) == config::LOADED {
+    let traced = if state.is_loaded_untraced() {
         None
     } else {
         entry_slow(state)
@@ -297,7 +296,7 @@ fn refresh_fast_path(slot: &Slot) {
     let state = config::scope_state();
     // A counting arena (its scope started while tracing) takes one more general entry, which
     // turns counting off: fast scopes never count.
-    let fast = state & (config::LOADED | config::TRACE) == config::LOADED
+    let fast = state.is_loaded_untraced()
         && slot.arena.limit().is_none()
         && slot.arena.allocation_count().is_none()
         && slot
@@ -309,8 +308,8 @@ fn refresh_fast_path(slot: &Slot) {
 /// The cold part of a scope's entry: first load of the knobs, tracing.
 #[cold]
 #[inline(never)]
-fn entry_slow(state: usize) -> Option<Instant> {
-    let state = if state & config::LOADED == 0 {
+fn entry_slow(state: KnobState) -> Option<Instant> {
+    let state = if !state.is_loaded() {
         match config::ensure_loaded() {
             Ok(state) => state,
             Err(err) => panic!("arena scope: {err}"),
@@ -319,7 +318,7 @@ fn entry_slow(state: usize) -> Option<Instant> {
         state
     };
     crate::trace::mark_epoch();
-    (state & config::TRACE != 0).then(Instant::now)
+    state.traces().then(Instant::now)
 }
 
 /// Where a scope is, for its trace line.

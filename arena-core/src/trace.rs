@@ -30,11 +30,11 @@ pub(crate) fn mark_epoch() {
 /// Whether tracing is on (loading the knobs a standalone arena reads first if no one has yet; a
 /// malformed one reads as off here and is reported by the first allocation that needs memory).
 pub(crate) fn enabled() -> bool {
-    let mut state = config::scope_state();
-    if state & (config::LOADED | config::STANDALONE_LOADED) == 0 {
-        state = config::ensure_standalone_loaded().unwrap_or(0);
+    let state = config::scope_state();
+    if state.is_standalone_loaded() {
+        return state.traces();
     }
-    state & config::TRACE != 0
+    config::ensure_standalone_loaded().is_ok_and(|state| state.traces())
 }
 
 /// `Some(now)` when tracing is on.

@@ -145,9 +145,9 @@ impl<'a, T> ArenaVec<'a, T> {
         let () = AssertNoDrop::<T>::OK;
         // One bump, inlined, instead of the growth path.
         let buffer = arena.try_alloc_array::<T>(capacity)?;
-        // SAFETY: `buffer` is a fresh block from `arena` with the layout `Layout::array::<T>
+        // SAFETY: `buffer` is a fresh allocation from `arena` with the layout `Layout::array::<T>
         // (capacity)`, which is exactly what `Allocator::allocate` of `&Arena` hands out for
-        // that layout (it calls the same `try_alloc_layout`); the vector starts empty.
+        // that layout (it calls the same `try_alloc_counted`); the vector starts empty.
         let inner = unsafe { ApiVec::from_raw_parts_in(buffer.as_ptr(), 0, capacity, arena) };
         Ok(ArenaVec {
             inner: ManuallyDrop::new(inner),

@@ -65,6 +65,7 @@ impl Arena {
     /// compare and an add on the cursor, with no alignment arithmetic.
     #[inline(always)]
     fn bump_in_block(&self, layout: Layout) -> Option<NonNull<u8>> {
+        self.debug_check_block();
         let cursor = self.cursor.get();
         let at = cursor.as_ptr() as usize;
         let padding = padding_at(at, layout.align());
@@ -160,6 +161,7 @@ impl Arena {
         old: usize,
         new: usize,
     ) -> Option<NonNull<u8>> {
+        self.debug_check_block();
         if !self.is_newest(ptr, old) {
             return None;
         }
@@ -179,6 +181,26 @@ impl Arena {
         }
     }
 
+    /// Checks, in debug builds, the invariants the engine's SAFETY comments rely on: the block
+    /// is `block_start <= cursor <= block_end`, the cursor keeps [`BLOCK_ALIGN`], and a block
+    /// is all of bumpalo's current chunk (bumpalo has no free bytes of its own while there is
+    /// a block), so what the block hands out is inside one allocation of bumpalo's.
+    #[inline(always)]
+    pub(super) fn debug_check_block(&self) {
+        let start = self.block_start.get().as_ptr() as usize;
+        let cursor = self.cursor.get().as_ptr() as usize;
+        let end = self.block_end.get();
+        debug_assert!(
+            start <= cursor && cursor <= end,
+            "the cursor {cursor:#x} is outside the block [{start:#x}, {end:#x})"
+        );
+        debug_assert_eq!(cursor % BLOCK_ALIGN, 0, "the cursor lost its alignment");
+        debug_assert!(
+            start == end || self.bump.chunk_capacity() == 0,
+            "the block is not all of bumpalo's current chunk"
+        );
+    }
+
     /// Bytes the block has handed out: from its start to the cursor (0 with no block).
     #[inline(always)]
     pub(super) fn block_used(&self) -> usize {
@@ -192,6 +214,7 @@ impl Arena {
     /// where it is, with the whole chunk handed out to the block.
     #[inline(always)]
     pub(super) fn rewind_only_chunk(&mut self) {
+        self.debug_check_block();
         let start = self.block_start.get();
         asan::poison(start.as_ptr(), self.block_used());
         self.cursor.set(start);

@@ -61,9 +61,15 @@ impl Arena {
                 unsafe { Allocator::deallocate(&&self.bump, sized, probe) }
             });
             let now = self.bump.allocated_bytes();
+            debug_assert!(
+                now - reserved <= grant,
+                "bumpalo reserved {} bytes past a fence of {grant}",
+                now - reserved
+            );
             self.bump.set_allocation_limit(Some(now));
             budget::release(grant - (now - reserved));
             if now != reserved {
+                // One chunk at most per lifted fence: the growth is the new chunk.
                 self.newest_chunk_bytes.set(now - reserved);
                 self.steady_floor.set(NOT_STEADY);
                 self.poison_new_chunk();
@@ -79,6 +85,23 @@ impl Arena {
         error(AllocErrorKind::MemLimit {
             limit: memlimit_refusal.unwrap_or(0),
         })
+    }
+
+    /// Checks, in debug builds, the chunk accounting the counters and the one-chunk fast paths
+    /// rely on: the newest chunk is part of what bumpalo holds, and the block lies in it.
+    #[inline(always)]
+    pub(super) fn debug_check_chunks(&self) {
+        let reserved = self.bump.allocated_bytes();
+        let newest = self.newest_chunk_bytes.get();
+        debug_assert!(
+            newest <= reserved,
+            "the newest chunk ({newest} bytes) is larger than all chunks ({reserved} bytes)"
+        );
+        let block = self.block_end.get() - self.block_start.get().as_ptr() as usize;
+        debug_assert!(
+            block <= newest,
+            "the block ({block} bytes) is larger than the newest chunk ({newest} bytes)"
+        );
     }
 
     /// Poisons the whole of the newest chunk (the caller unpoisons exactly the bytes it hands

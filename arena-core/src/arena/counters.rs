@@ -40,6 +40,8 @@ impl Arena {
     /// Bytes consumed since the last reset (see [`Stats::used_bytes`]).
     #[inline]
     pub(crate) fn used_bytes(&self) -> usize {
+        self.debug_check_block();
+        self.debug_check_chunks();
         // bumpalo counts the whole block as handed out; its free part is not.
         let block_free = self.block_end.get() - self.cursor.get().as_ptr() as usize;
         self.bump.allocated_bytes() - self.bump.chunk_capacity() - block_free

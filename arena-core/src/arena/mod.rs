@@ -1,10 +1,17 @@
 //! [`Arena`]: the region allocator, and the invariants every room of this module keeps.
 //!
-//! An arena is two layers. Below, bumpalo (the [`Engine`]) owns the *chunks*: their sizes,
-//! their growth, and the fence that keeps them under the arena's and the process's limits.
-//! Above, the arena takes bumpalo's current chunk whole as its *block* and hands out
-//! *allocations* by bumping its own cursor upward through the block. The rooms, from the
-//! bottom up:
+//! An arena is two layers, and three words name what they hold, each with one meaning
+//! throughout the crate:
+//!
+//! * a **chunk** is memory bumpalo (the [`Engine`]) owns: it sizes chunks, grows by adding
+//!   them, and is fenced so that it adds one only under the arena's and the process's limits;
+//! * the **block** is the chunk the arena bumps through: bumpalo's current chunk, taken from it
+//!   whole in one bumpalo allocation, with the arena's own cursor moving upward through it;
+//! * an **allocation** is what the arena hands out from the block: a value, a slice, a
+//!   container's buffer. A buffer that grows stays one allocation (in place when it is the
+//!   newest allocation, else moved to a new one).
+//!
+//! The rooms, from the bottom up:
 //!
 //! | file | holds | relies on |
 //! |---|---|---|

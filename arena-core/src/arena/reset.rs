@@ -89,6 +89,7 @@ impl Arena {
         if too_small || too_big {
             self.resize_kept_chunk(keep_bytes, too_small);
         }
+        self.debug_check_chunks();
         run
     }
 

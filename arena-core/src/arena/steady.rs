@@ -12,7 +12,7 @@ use crate::config::Retain;
 
 impl Arena {
     /// The end of a pooled scope in the steady state, and nothing else: returns `true` after
-    /// rewinding the bump pointer when nothing was allocated (a scope that only computed), or
+    /// rewinding the block's cursor when nothing was allocated (a scope that only computed), or
     /// when what was used is at least the steady floor the pool set — one chunk, no pending
     /// destructor, and exactly the chunk the retention policy would keep. Otherwise does nothing
     /// and returns `false`: the caller takes the general end (destructors, retention).

@@ -235,16 +235,41 @@ impl Knob {
             }
         }
     }
+}
 
-    /// The bit of this knob in [`Writer::overridden`].
-    pub(super) fn bit(self) -> u8 {
-        match self {
+/// A set of knobs, one bit each: those a write installs, and those set programmatically (for
+/// which the environment no longer counts).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) struct KnobSet(u8);
+
+impl KnobSet {
+    /// No knob.
+    pub(super) const NONE: KnobSet = KnobSet(0);
+    /// All four knobs.
+    pub(super) const ALL: KnobSet = KnobSet(0b1111);
+
+    /// The set of `knob` alone.
+    pub(super) const fn of(knob: Knob) -> KnobSet {
+        KnobSet(match knob {
             Knob::Memlimit => 1,
             Knob::Retain => 2,
             Knob::Ballast => 4,
             Knob::Debug => 8,
-        }
+        })
+    }
+
+    /// Whether `knob` is in the set.
+    pub(super) const fn contains(self, knob: Knob) -> bool {
+        self.0 & KnobSet::of(knob).0 != 0
+    }
+
+    /// The knobs in either set.
+    pub(super) const fn union(self, other: KnobSet) -> KnobSet {
+        KnobSet(self.0 | other.0)
+    }
+
+    /// The knobs of `self` not in `other`.
+    pub(super) const fn without(self, other: KnobSet) -> KnobSet {
+        KnobSet(self.0 & !other.0)
     }
 }
-
-pub(super) const ALL_KNOBS: u8 = 1 | 2 | 4 | 8;

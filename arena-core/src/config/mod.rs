@@ -63,7 +63,6 @@ mod state;
 pub use self::knobs::{Config, ConfigError, Retain};
 pub use self::parse::{parse_ballast, parse_debug, parse_memlimit, parse_retain};
 pub(crate) use self::state::{
-    ballast, ensure_loaded, ensure_standalone_loaded, retain, scope_state, LOADED,
-    STANDALONE_LOADED, TRACE,
+    ballast, ensure_loaded, ensure_standalone_loaded, retain, scope_state, KnobState,
 };
 pub use self::state::{current, from_env, set_ballast, set_memlimit, set_retain, set_trace};

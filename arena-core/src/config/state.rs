@@ -8,7 +8,7 @@ use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::ffi::OsString;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use super::knobs::{Config, ConfigError, Knob, Retain, ALL_KNOBS};
+use super::knobs::{Config, ConfigError, Knob, KnobSet, Retain};
 use super::parse::{parse_ballast, parse_debug, parse_memlimit, parse_retain};
 use crate::budget;
 
@@ -26,27 +26,61 @@ impl Config {
     /// ```
     pub fn install(&self) {
         let mut guard = writer();
-        guard.install(self, ALL_KNOBS);
+        guard.install(self, KnobSet::ALL);
     }
 }
 
-/// Set in [`scope_state`] once every knob is valid: read from a valid environment or set
-/// programmatically.
-pub(crate) const LOADED: usize = 1;
-/// Set in [`scope_state`] while tracing is on (`ARENA_DEBUG=arenatrace=1` or [`set_trace`]).
-pub(crate) const TRACE: usize = 2;
-/// Set in [`scope_state`] once the knobs a standalone arena reads (`ARENA_MEMLIMIT` and
-/// `ARENA_DEBUG`) are valid and in force, even if a scope's knob (`ARENA_RETAIN`,
-/// `ARENA_BALLAST`) is malformed. Implied by [`LOADED`].
-pub(crate) const STANDALONE_LOADED: usize = 4;
-/// The bits of [`scope_state`] above the flags count the knob writes: every write adds this,
-/// so a state seen twice means no knob changed in between (the pool relies on it to reuse what
-/// it computed from the retention knobs).
-const GENERATION_STEP: usize = 8;
+/// The knobs' state word, read in one atomic load: whether every knob is loaded (valid, read
+/// from the environment or set programmatically), whether the knobs a standalone arena reads
+/// are, whether tracing is on, and a generation that every knob write advances, so a state seen
+/// twice means no knob changed in between (the pool relies on it to reuse what it computed from
+/// the retention knobs).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct KnobState(usize);
 
-/// [`LOADED`] | [`TRACE`] | [`STANDALONE_LOADED`] | the write generation. Written only under [`WRITER`]; stored with
-/// `Release` after the knob values, so a reader that sees `LOADED` with `Acquire` also sees the
-/// values. A 64-bit counter of writes does not wrap in practice; on a 32-bit target it wraps
+impl KnobState {
+    /// Set once every knob is valid: read from a valid environment or set programmatically.
+    const LOADED: usize = 1;
+    /// Set while tracing is on (`ARENA_DEBUG=arenatrace=1` or [`set_trace`]).
+    const TRACE: usize = 2;
+    /// Set once the knobs a standalone arena reads (`ARENA_MEMLIMIT` and `ARENA_DEBUG`) are
+    /// valid and in force, even if a scope's knob (`ARENA_RETAIN`, `ARENA_BALLAST`) is
+    /// malformed. Implied by [`LOADED`](Self::LOADED).
+    const STANDALONE_LOADED: usize = 4;
+    /// The bits above the flags count the knob writes: every write adds this.
+    const GENERATION_STEP: usize = 8;
+
+    /// A state no real one equals (that would take 2^61 knob writes, 2^29 on a 32-bit target),
+    /// and which no fast path accepts.
+    pub(crate) const NEVER: KnobState = KnobState(usize::MAX);
+
+    /// Whether every knob is loaded.
+    #[inline(always)]
+    pub(crate) fn is_loaded(self) -> bool {
+        self.0 & KnobState::LOADED != 0
+    }
+
+    /// Whether the knobs a standalone arena reads are loaded (they are when every knob is).
+    #[inline(always)]
+    pub(crate) fn is_standalone_loaded(self) -> bool {
+        self.0 & (KnobState::LOADED | KnobState::STANDALONE_LOADED) != 0
+    }
+
+    /// Whether tracing is on.
+    #[inline(always)]
+    pub(crate) fn traces(self) -> bool {
+        self.0 & KnobState::TRACE != 0
+    }
+
+    /// Loaded with tracing off: what a scope's fast path needs.
+    #[inline(always)]
+    pub(crate) fn is_loaded_untraced(self) -> bool {
+        self.0 & (KnobState::LOADED | KnobState::TRACE) == KnobState::LOADED
+    }
+}
+
+/// The bits of [`KnobState`]. Written only under [`WRITER`]; stored with `Release` after the
+/// knob values, so a reader that sees it loaded with `Acquire` also sees the values. A 64-bit counter of writes does not wrap in practice; on a 32-bit target it wraps
 /// after 2^30 writes, and a slot idle for exactly a multiple of that many could end one scope
 /// under stale retention knobs (memory kept or freed a round late, nothing unsound).
 static STATE: AtomicUsize = AtomicUsize::new(0);
@@ -61,14 +95,14 @@ static BALLAST: AtomicUsize = AtomicUsize::new(0);
 /// Serializes every write of the knobs: the setters, [`Config::install`] and the lazy load.
 /// Only cold paths take it.
 static WRITER: Mutex<Writer> = Mutex::new(Writer {
-    overridden: 0,
+    overridden: KnobSet::NONE,
     env: None,
 });
 
 struct Writer {
     /// The knobs set programmatically ([`Knob::bit`]): the environment no longer counts for
     /// them.
-    overridden: u8,
+    overridden: KnobSet,
     /// The environment as the lazy load first read it, kept so that a malformed knob gives the
     /// same error on every call.
     env: Option<EnvKnobs>,
@@ -82,37 +116,37 @@ fn writer() -> MutexGuard<'static, Writer> {
 impl Writer {
     /// Stores the knobs of `config` selected by `knobs` (bits of [`Knob::bit`]) and marks them
     /// set programmatically.
-    fn install(&mut self, config: &Config, knobs: u8) {
+    fn install(&mut self, config: &Config, knobs: KnobSet) {
         self.store(config, knobs);
-        self.overridden |= knobs;
-        if self.overridden == ALL_KNOBS {
-            STATE.fetch_or(LOADED, Ordering::Release);
+        self.overridden = self.overridden.union(knobs);
+        if self.overridden == KnobSet::ALL {
+            STATE.fetch_or(KnobState::LOADED, Ordering::Release);
         }
     }
 
     /// Stores the knobs of `config` selected by `knobs`.
-    fn store(&mut self, config: &Config, knobs: u8) {
-        if knobs & Knob::Memlimit.bit() != 0 {
+    fn store(&mut self, config: &Config, knobs: KnobSet) {
+        if knobs.contains(Knob::Memlimit) {
             budget::set_memlimit(config.memlimit);
         }
-        if knobs & Knob::Retain.bit() != 0 {
+        if knobs.contains(Knob::Retain) {
             let encoded = match config.retain {
                 Retain::Off => RETAIN_OFF,
                 Retain::Percent(p) => u64::from(p),
             };
             RETAIN.store(encoded, Ordering::Relaxed);
         }
-        if knobs & Knob::Ballast.bit() != 0 {
+        if knobs.contains(Knob::Ballast) {
             BALLAST.store(config.ballast, Ordering::Relaxed);
         }
-        if knobs & Knob::Debug.bit() != 0 {
+        if knobs.contains(Knob::Debug) {
             if config.trace {
-                STATE.fetch_or(TRACE, Ordering::Release);
+                STATE.fetch_or(KnobState::TRACE, Ordering::Release);
             } else {
-                STATE.fetch_and(!TRACE, Ordering::Release);
+                STATE.fetch_and(!KnobState::TRACE, Ordering::Release);
             }
         }
-        STATE.fetch_add(GENERATION_STEP, Ordering::Release);
+        STATE.fetch_add(KnobState::GENERATION_STEP, Ordering::Release);
     }
 }
 
@@ -136,11 +170,11 @@ impl EnvKnobs {
 
     /// The configuration of the knobs not in `skip` (others are left at their defaults), or the
     /// error listing every malformed one among them.
-    fn config(&self, skip: u8) -> Result<Config, ConfigError> {
+    fn config(&self, skip: KnobSet) -> Result<Config, ConfigError> {
         let mut errors = Vec::new();
         let mut config = Config::default();
         let mut take = |knob: Knob, result: Result<(), &ConfigError>| {
-            if skip & knob.bit() == 0 {
+            if !skip.contains(knob) {
                 if let Err(e) = result {
                     errors.push(e.clone());
                 }
@@ -205,7 +239,7 @@ fn read_var<T>(
 /// }
 /// ```
 pub fn from_env() -> Result<Config, ConfigError> {
-    let config = EnvKnobs::read().config(0)?;
+    let config = EnvKnobs::read().config(KnobSet::NONE)?;
     config.install();
     Ok(config)
 }
@@ -235,7 +269,7 @@ pub fn current() -> Result<Config, ConfigError> {
         memlimit: budget::memlimit(),
         retain: retain(),
         ballast: ballast(),
-        trace: state & TRACE != 0,
+        trace: state.traces(),
     })
 }
 
@@ -253,7 +287,7 @@ pub fn set_memlimit(limit: Option<usize>) {
         memlimit: limit,
         ..Config::default()
     };
-    writer().install(&config, Knob::Memlimit.bit());
+    writer().install(&config, KnobSet::of(Knob::Memlimit));
 }
 
 /// Sets the retention policy of pooled arenas (`ARENA_RETAIN`). Overrides the environment for
@@ -272,7 +306,7 @@ pub fn set_retain(retain: Retain) {
         retain,
         ..Config::default()
     };
-    writer().install(&config, Knob::Retain.bit());
+    writer().install(&config, KnobSet::of(Knob::Retain));
 }
 
 /// Sets the bytes each new pooled arena reserves up front (`ARENA_BALLAST`). Overrides the
@@ -290,7 +324,7 @@ pub fn set_ballast(bytes: usize) {
         ballast: bytes,
         ..Config::default()
     };
-    writer().install(&config, Knob::Ballast.bit());
+    writer().install(&config, KnobSet::of(Knob::Ballast));
 }
 
 /// Turns the trace lines on or off (`ARENA_DEBUG=arenatrace=1`). Overrides the environment
@@ -308,18 +342,18 @@ pub fn set_trace(on: bool) {
         trace: on,
         ..Config::default()
     };
-    writer().install(&config, Knob::Debug.bit());
+    writer().install(&config, KnobSet::of(Knob::Debug));
 }
 
-/// The state ([`LOADED`], [`TRACE`], the write generation) in one atomic load. The hot path of
+/// The [`KnobState`] in one atomic load. The hot path of
 /// a scope compares it with the state its pooled arena was last set up under, and takes
 /// [`ensure_loaded`] and the general path when it differs.
 ///
 /// The load is `Acquire` (a plain load on x86-64, as `Relaxed` is) so that a thread that sees
-/// [`LOADED`] also sees the knob values installed before it, the memory limit included.
+/// it loaded also sees the knob values installed before it, the memory limit included.
 #[inline(always)]
-pub(crate) fn scope_state() -> usize {
-    STATE.load(Ordering::Acquire)
+pub(crate) fn scope_state() -> KnobState {
+    KnobState(STATE.load(Ordering::Acquire))
 }
 
 /// The cold path: reads the environment the first time (once per process, under a lock, so
@@ -327,9 +361,9 @@ pub(crate) fn scope_state() -> usize {
 /// programmatically, and returns the state bits. If one of those knobs is malformed, installs
 /// nothing and returns the same error on every call, until the knob is set programmatically or
 /// [`from_env`] succeeds.
-pub(crate) fn ensure_loaded() -> Result<usize, ConfigError> {
-    let state = STATE.load(Ordering::Acquire);
-    if state & LOADED != 0 {
+pub(crate) fn ensure_loaded() -> Result<KnobState, ConfigError> {
+    let state = scope_state();
+    if state.is_loaded() {
         return Ok(state);
     }
     load_slow()
@@ -337,17 +371,18 @@ pub(crate) fn ensure_loaded() -> Result<usize, ConfigError> {
 
 #[cold]
 #[inline(never)]
-fn load_slow() -> Result<usize, ConfigError> {
+fn load_slow() -> Result<KnobState, ConfigError> {
     let mut guard = writer();
-    let state = STATE.load(Ordering::Acquire);
-    if state & LOADED != 0 {
+    let state = scope_state();
+    if state.is_loaded() {
         return Ok(state);
     }
     let skip = guard.overridden;
     let env = guard.env.get_or_insert_with(EnvKnobs::read);
     let config = env.config(skip)?;
-    guard.store(&config, ALL_KNOBS & !skip);
-    Ok(STATE.fetch_or(LOADED, Ordering::Release) | LOADED)
+    guard.store(&config, KnobSet::ALL.without(skip));
+    let bits = STATE.fetch_or(KnobState::LOADED, Ordering::Release) | KnobState::LOADED;
+    Ok(KnobState(bits))
 }
 
 /// What a standalone arena needs before it reserves memory or decides whether to trace: the
@@ -355,9 +390,9 @@ fn load_slow() -> Result<usize, ConfigError> {
 /// [`ensure_loaded`], a malformed `ARENA_RETAIN` or `ARENA_BALLAST` does not fail it: only
 /// pooled arenas read those. Returns the state bits.
 #[inline]
-pub(crate) fn ensure_standalone_loaded() -> Result<usize, ConfigError> {
-    let state = STATE.load(Ordering::Acquire);
-    if state & (LOADED | STANDALONE_LOADED) != 0 {
+pub(crate) fn ensure_standalone_loaded() -> Result<KnobState, ConfigError> {
+    let state = scope_state();
+    if state.is_standalone_loaded() {
         return Ok(state);
     }
     load_standalone_slow()
@@ -365,18 +400,20 @@ pub(crate) fn ensure_standalone_loaded() -> Result<usize, ConfigError> {
 
 #[cold]
 #[inline(never)]
-fn load_standalone_slow() -> Result<usize, ConfigError> {
+fn load_standalone_slow() -> Result<KnobState, ConfigError> {
     let mut guard = writer();
-    let state = STATE.load(Ordering::Acquire);
-    if state & (LOADED | STANDALONE_LOADED) != 0 {
+    let state = scope_state();
+    if state.is_standalone_loaded() {
         return Ok(state);
     }
-    let standalone = Knob::Memlimit.bit() | Knob::Debug.bit();
-    let skip = guard.overridden | (ALL_KNOBS & !standalone);
+    let standalone = KnobSet::of(Knob::Memlimit).union(KnobSet::of(Knob::Debug));
+    let skip = guard.overridden.union(KnobSet::ALL.without(standalone));
     let env = guard.env.get_or_insert_with(EnvKnobs::read);
     let config = env.config(skip)?;
-    guard.store(&config, ALL_KNOBS & !skip);
-    Ok(STATE.fetch_or(STANDALONE_LOADED, Ordering::Release) | STANDALONE_LOADED)
+    guard.store(&config, KnobSet::ALL.without(skip));
+    let bits = STATE.fetch_or(KnobState::STANDALONE_LOADED, Ordering::Release)
+        | KnobState::STANDALONE_LOADED;
+    Ok(KnobState(bits))
 }
 
 /// `ARENA_RETAIN` as installed. Meaningful after [`ensure_loaded`] succeeded.
