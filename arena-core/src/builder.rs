@@ -31,11 +31,18 @@ pub struct ArenaBuilder {
 impl ArenaBuilder {
     /// Bytes to reserve up front, in one chunk (default 0: nothing until the first allocation).
     ///
+    /// With a [`limit`](ArenaBuilder::limit) the capacity may not exceed it (building fails),
+    /// and the arena reserves no more than the limit allows: a capacity up to the limit whose
+    /// chunk would be larger than the limit (chunks come in fixed sizes, see `limit`) gets the
+    /// largest chunk within the limit, so `capacity(n).limit(n)` always builds.
+    ///
     /// ```
     /// # use arena_core as arena;
     /// use arena::Arena;
     ///
     /// assert!(Arena::builder().capacity(4096).build().stats().reserved_bytes >= 4096);
+    /// let all_of_it = Arena::builder().capacity(4096).limit(4096).build();
+    /// assert_eq!(all_of_it.stats().reserved_bytes, 4096 - 64); // the largest chunk within 4096
     /// ```
     pub fn capacity(mut self, bytes: usize) -> Self {
         self.capacity = bytes;
@@ -45,6 +52,17 @@ impl ArenaBuilder {
     /// A hard limit on the bytes the arena may reserve. Allocations that would need more fail:
     /// `try_` methods return [`AllocError`], the others panic naming the limit.
     ///
+    /// What counts is the usable bytes of the arena's chunks
+    /// ([`Stats::reserved_bytes`](crate::Stats::reserved_bytes)); each chunk's bookkeeping (64
+    /// bytes on a 64-bit target: bumpalo's footer and the global allocator's share) does not.
+    /// bumpalo makes chunks of fixed sizes: usable bytes plus those 64 make a power of two (from
+    /// 128) below a page, and whole pages above: 64, 192, 448, 960, 1984, 4032, then 8128,
+    /// 12224, 16320 and so on. So a limit of `n` bytes holds one allocation as large as the
+    /// largest such size within `n` (for `n` of 512 and more; below 448 bytes bumpalo's
+    /// smallest chunks hold at most 112 bytes): `n - 64` when `n` is a power of two or a
+    /// multiple of 4096, and a limit below 64 holds nothing but zero-size values. The error
+    /// says how much the chunks hold and how much is left.
+    ///
     /// ```
     /// # use arena_core as arena;
     /// use arena::Arena;
@@ -52,6 +70,11 @@ impl ArenaBuilder {
     /// let mem = Arena::builder().limit(4096).build();
     /// assert!(mem.try_alloc([0u8; 8192]).is_err());
     /// assert!(mem.stats().reserved_bytes <= 4096);
+    ///
+    /// let mem = Arena::builder().limit(4096).build();
+    /// assert!(mem.try_alloc([0u8; 4096 - 64]).is_ok()); // one chunk of 4032 usable bytes
+    /// let mem = Arena::builder().limit(4096).build();
+    /// assert!(mem.try_alloc([0u8; 4096 - 63]).is_err()); // the next chunk holds 8128
     /// ```
     pub fn limit(mut self, bytes: usize) -> Self {
         self.limit = Some(bytes);

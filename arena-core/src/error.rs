@@ -24,7 +24,10 @@ use std::borrow::Cow;
 /// assert_eq!(
 ///     err.to_string(),
 ///     "arena \"parser\": cannot allocate 1048576 bytes: the arena's limit of 4096 bytes \
-///      would be exceeded (raise it with Arena::builder().limit(..) or free memory first)"
+///      would be exceeded: its chunks hold 0 bytes and no new chunk for 1048576 bytes fits in \
+///      the 4096 left (a chunk holds a power of two or whole pages of bytes less 64 for its \
+///      bookkeeping, and what it holds counts against the limit); raise the limit with \
+///      Arena::builder().limit(..) or free memory first"
 /// );
 /// // The arena is still usable.
 /// assert_eq!(*mem.alloc(7u32), 7);
@@ -34,6 +37,8 @@ pub struct AllocError {
     kind: AllocErrorKind,
     requested: usize,
     label: Option<Cow<'static, str>>,
+    /// For [`AllocErrorKind::ArenaLimit`]: the bytes the arena's chunks held already.
+    held: usize,
 }
 
 /// What stopped an allocation. See [`AllocError::kind`].
@@ -68,7 +73,14 @@ impl AllocError {
             kind,
             requested,
             label: None,
+            held: 0,
         }
+    }
+
+    /// Records the bytes the arena's chunks held when its limit refused a new chunk.
+    pub(crate) fn with_held(mut self, held: usize) -> Self {
+        self.held = held;
+        self
     }
 
     pub(crate) fn with_label(mut self, label: Option<&Cow<'static, str>>) -> Self {
@@ -132,9 +144,16 @@ impl fmt::Display for AllocError {
             ),
             AllocErrorKind::ArenaLimit { limit } => write!(
                 f,
-                "cannot allocate {} bytes: the arena's limit of {limit} bytes would be exceeded \
-                 (raise it with Arena::builder().limit(..) or free memory first)",
-                self.requested
+                "cannot allocate {} bytes: the arena's limit of {limit} bytes would be exceeded: \
+                 its chunks hold {} bytes and no new chunk for {} bytes fits in the {} left (a \
+                 chunk holds a power of two or whole pages of bytes less {} for its bookkeeping, \
+                 and what it holds counts against the limit); raise the limit with \
+                 Arena::builder().limit(..) or free memory first",
+                self.requested,
+                self.held,
+                self.requested,
+                limit.saturating_sub(self.held),
+                crate::arena::CHUNK_OVERHEAD,
             ),
             AllocErrorKind::MemLimit { limit } => write!(
                 f,

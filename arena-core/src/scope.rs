@@ -30,7 +30,9 @@ use crate::trace::TraceLine;
 /// fills in.
 #[derive(Clone, Copy, Debug)]
 pub struct ScopeOptions {
-    /// Bytes the scope's arena should have reserved before the closure runs.
+    /// Bytes the scope's arena should have reserved before the closure runs; with a `limit`, no
+    /// more than the limit lets one chunk hold (see
+    /// [`ArenaBuilder::capacity`](crate::ArenaBuilder::capacity)).
     pub capacity: Option<usize>,
     /// A hard limit on the bytes the scope's arena may reserve.
     pub limit: Option<usize>,
@@ -390,7 +392,8 @@ impl ScopeGuard {
             let _ = arena.reserve_fresh(0);
         }
         if let Some(capacity) = options.capacity {
-            if arena.reserved_bytes() < capacity {
+            // As much as the scope's limit allows, which a pooled arena may already hold.
+            if arena.reserved_bytes() < arena.capacity_within_limit(capacity) {
                 if let Err(err) = arena.reserve_fresh(capacity) {
                     self.close();
                     self.finished = true;

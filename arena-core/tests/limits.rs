@@ -140,3 +140,173 @@ fn reset_makes_the_limit_available_again() {
         mem.reset();
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// At the boundary: what a limit of `n` bytes holds, with and without `capacity = n`.
+// ---------------------------------------------------------------------------------------------
+
+/// The usable bytes of the largest chunk within `bytes` (the sizes `ArenaBuilder::limit`
+/// documents: with 64 bytes of bookkeeping, a power of two from 128 below a page, whole pages
+/// from two pages up), 0 when none fits.
+#[cfg(target_pointer_width = "64")]
+fn largest_chunk_within(bytes: usize) -> usize {
+    let total = bytes + 64;
+    if total >= 8192 {
+        total / 4096 * 4096 - 64
+    } else if total >= 128 {
+        (1 << total.ilog2()) - 64
+    } else {
+        0
+    }
+}
+
+/// A byte layout of `bytes` (written nowhere: cheap under Miri).
+fn bytes_layout(bytes: usize) -> std::alloc::Layout {
+    std::alloc::Layout::array::<u8>(bytes).unwrap()
+}
+
+/// Limits from 512 bytes up: a fresh arena holds one allocation exactly as large as the largest
+/// chunk within the limit, and one byte more fails, with a message that says what it counts.
+#[cfg(target_pointer_width = "64")]
+#[test]
+fn a_limit_holds_one_allocation_of_its_largest_chunk_and_not_a_byte_more() {
+    for n in [
+        512,
+        1000,
+        1024,
+        4095,
+        4096,
+        4097,
+        8191,
+        8192,
+        10_000,
+        12_288,
+        65_536,
+        1 << 20,
+    ] {
+        for limit in [n, n + 1] {
+            let largest = largest_chunk_within(limit);
+            assert!(largest <= limit && largest + 64 + 4096 > limit, "{limit}");
+            let mem = Arena::builder().limit(limit).build();
+            assert!(
+                mem.try_alloc_layout(bytes_layout(largest)).is_ok(),
+                "a limit of {limit} holds {largest} bytes"
+            );
+            assert_eq!(mem.stats().reserved_bytes, largest);
+            let mem = Arena::builder().limit(limit).build();
+            let err = mem.try_alloc_layout(bytes_layout(largest + 1)).unwrap_err();
+            assert_eq!(err.kind(), &AllocErrorKind::ArenaLimit { limit });
+            let expected = format!(
+                "arena: cannot allocate {} bytes: the arena's limit of {limit} bytes would be \
+                 exceeded: its chunks hold 0 bytes and no new chunk for {} bytes fits in the \
+                 {limit} left (a chunk holds a power of two or whole pages of bytes less 64 for \
+                 its bookkeeping, and what it holds counts against the limit); raise the limit \
+                 with Arena::builder().limit(..) or free memory first",
+                largest + 1,
+                largest + 1
+            );
+            assert_eq!(err.to_string(), expected);
+            assert_eq!(mem.stats().reserved_bytes, 0);
+            assert_eq!(*mem.alloc(7u8), 7, "the arena stays usable");
+        }
+    }
+}
+
+/// The message of the limit that already holds chunks says how much they hold and how much is
+/// left, and that is what the arena reports.
+#[test]
+fn the_limit_error_says_what_the_chunks_hold_and_what_is_left() {
+    let mem = Arena::builder().limit(8192).build();
+    mem.alloc_layout(bytes_layout(3000));
+    let held = mem.stats().reserved_bytes;
+    assert!(held > 0 && held < 8192);
+    let err = mem.try_alloc_layout(bytes_layout(8000)).unwrap_err();
+    let text = err.to_string();
+    let left = 8192 - held;
+    for part in [
+        format!("its chunks hold {held} bytes"),
+        format!("no new chunk for 8000 bytes fits in the {left} left"),
+    ] {
+        assert!(text.contains(&part), "{text:?} should say {part:?}");
+    }
+}
+
+/// `capacity(n).limit(n)` builds for every `n`, with the largest chunk within the limit, which
+/// then holds an allocation that large without a new chunk; a capacity above the limit is an
+/// error naming it.
+#[cfg(target_pointer_width = "64")]
+#[test]
+fn a_capacity_equal_to_the_limit_builds_with_the_largest_chunk_within() {
+    for n in [
+        0,
+        10,
+        63,
+        64,
+        65,
+        100,
+        191,
+        192,
+        300,
+        447,
+        448,
+        500,
+        1000,
+        4095,
+        4096,
+        4097,
+        8192,
+        10_000,
+        1 << 20,
+    ] {
+        let mem = Arena::builder().capacity(n).limit(n).build();
+        let largest = largest_chunk_within(n);
+        let stats = mem.stats();
+        assert_eq!(stats.reserved_bytes, largest, "capacity = limit = {n}");
+        assert!(stats.reserved_bytes <= n);
+        if largest > 0 {
+            assert!(mem.try_alloc_layout(bytes_layout(largest)).is_ok(), "{n}");
+            assert_eq!(
+                mem.stats().chunks,
+                1,
+                "the allocation took the reserved chunk"
+            );
+        }
+        let err = Arena::builder()
+            .capacity(n + 1)
+            .limit(n)
+            .try_build()
+            .unwrap_err();
+        assert_eq!(err.kind(), &AllocErrorKind::ArenaLimit { limit: n });
+    }
+}
+
+/// The same in a scope (what `arena_scope!(capacity = n, limit = n, ..)` runs), twice on the same
+/// pooled arena.
+#[cfg(target_pointer_width = "64")]
+#[test]
+fn a_scope_with_capacity_equal_to_its_limit_runs() {
+    use arena_core::__private::{scope_with, ScopeOptions};
+    std::thread::spawn(|| {
+        for n in [100, 4096, 4097, 65_536] {
+            let largest = largest_chunk_within(n);
+            for round in 0..2 {
+                let options = ScopeOptions {
+                    capacity: Some(n),
+                    limit: Some(n),
+                    label: Some("boundary"),
+                    call_site: "",
+                };
+                scope_with(options, |mem| {
+                    let stats = mem.stats();
+                    assert_eq!(stats.reserved_bytes, largest, "{n}, round {round}");
+                    assert!(mem.try_alloc_layout(bytes_layout(largest)).is_ok());
+                    let err = mem.try_alloc_layout(bytes_layout(1)).unwrap_err();
+                    assert_eq!(err.kind(), &AllocErrorKind::ArenaLimit { limit: n });
+                    assert!(mem.stats().reserved_bytes <= n);
+                });
+            }
+        }
+    })
+    .join()
+    .unwrap();
+}

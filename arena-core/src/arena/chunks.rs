@@ -11,8 +11,8 @@ use core::alloc::Layout;
 use allocator_api2::alloc::Allocator;
 
 use super::sizes::{
-    block_bytes, chunk_bound, round_up, BLOCK_ALIGN, LARGEST_BLOCK_REQUEST, MIN_CHUNK_REQUEST,
-    NOT_STEADY,
+    block_bytes, chunk_bound, largest_chunk_within, request_for_chunk, round_up,
+    smallest_chunk_for, BLOCK_ALIGN, LARGEST_BLOCK_REQUEST, MIN_CHUNK_REQUEST, NOT_STEADY,
 };
 use super::{Arena, Engine};
 use crate::asan;
@@ -76,9 +76,14 @@ impl Arena {
             }
             return match outcome {
                 Some(value) => Ok(value),
-                None if grant == headroom => error(AllocErrorKind::ArenaLimit {
-                    limit: self.limit.unwrap_or(0),
-                }),
+                None if grant == headroom => Err(self
+                    .alloc_error(
+                        AllocErrorKind::ArenaLimit {
+                            limit: self.limit.unwrap_or(0),
+                        },
+                        requested,
+                    )
+                    .with_held(reserved)),
                 None => error(AllocErrorKind::OutOfMemory),
             };
         }
@@ -129,10 +134,28 @@ impl Arena {
         }
     }
 
+    /// The bytes [`reserve_fresh`](Arena::reserve_fresh) reserves for a capacity of `bytes`:
+    /// `bytes` (rounded up to a chunk), except that under a limit that `bytes` does not exceed
+    /// but the chunk that holds them would, the largest chunk within the limit (0 if the limit
+    /// holds no chunk at all). A capacity never makes an arena fail its own limit.
+    pub(crate) fn capacity_within_limit(&self, bytes: usize) -> usize {
+        match self.limit {
+            Some(limit)
+                if bytes <= limit && smallest_chunk_for(bytes).is_some_and(|c| c > limit) =>
+            {
+                largest_chunk_within(limit).unwrap_or(0)
+            }
+            _ => bytes,
+        }
+    }
+
     /// Replaces all memory with one fresh chunk of at least `bytes` (or none for 0), reserved
-    /// under the limits. The arena must hold no live values.
+    /// under the limits; under the arena's limit, as much of `bytes` as it allows (see
+    /// [`capacity_within_limit`](Arena::capacity_within_limit)). The arena must hold no live
+    /// values.
     pub(crate) fn reserve_fresh(&mut self, bytes: usize) -> Result<(), AllocError> {
         self.release_all_memory();
+        let bytes = self.capacity_within_limit(bytes);
         if bytes == 0 {
             return Ok(());
         }
@@ -141,7 +164,15 @@ impl Arena {
         if bytes > isize::MAX as usize {
             return Err(self.alloc_error(AllocErrorKind::CapacityOverflow, bytes));
         }
-        let size = block_bytes(bytes).min(LARGEST_BLOCK_REQUEST);
+        // Under a limit that holds the chunk for `bytes`, ask bumpalo for that very chunk: its
+        // own sizing of a small first chunk could skip it and try only larger ones.
+        let size = match self.limit {
+            Some(limit) if bytes <= limit => {
+                smallest_chunk_for(bytes).map_or(bytes, request_for_chunk)
+            }
+            _ => bytes,
+        };
+        let size = block_bytes(size).min(LARGEST_BLOCK_REQUEST);
         let Ok(probe) = Layout::from_size_align(size, BLOCK_ALIGN) else {
             return Err(self.alloc_error(AllocErrorKind::CapacityOverflow, bytes));
         };

@@ -53,6 +53,8 @@ mod sizes;
 mod slices;
 mod steady;
 
+pub(crate) use sizes::CHUNK_OVERHEAD;
+
 use core::cell::Cell;
 use core::marker::PhantomData;
 use core::mem;

@@ -66,6 +66,77 @@ pub(super) fn round_up(size: usize, align: usize) -> Option<usize> {
     size.checked_add(align - 1).map(|n| n & !(align - 1))
 }
 
+/// The alignment and size granularity of every bumpalo chunk's usable bytes (bumpalo's
+/// `CHUNK_ALIGN`).
+pub(super) const CHUNK_GRAIN: usize = 16;
+
+/// The bytes bumpalo counts beside a chunk's usable bytes when it sizes the chunk: its footer
+/// (six words, rounded up to [`CHUNK_GRAIN`]) and 16 bytes it expects the global allocator to
+/// add, rounded up to [`CHUNK_GRAIN`]: 64 on a 64-bit target. They are not counted in
+/// `reserved_bytes` nor against limits.
+pub(crate) const CHUNK_OVERHEAD: usize = (16
+    + (6 * core::mem::size_of::<usize>()).next_multiple_of(CHUNK_GRAIN))
+.next_multiple_of(CHUNK_GRAIN);
+
+/// Below this many usable bytes bumpalo rounds a chunk to a power of two with its overhead,
+/// above to whole pages (bumpalo's `TYPICAL_PAGE_SIZE`).
+const CHUNK_PAGE: usize = 4096;
+
+/// The usable bytes of the chunk bumpalo builds for a request of `usable` bytes (a multiple of
+/// [`CHUNK_GRAIN`]): with [`CHUNK_OVERHEAD`], a power of two below a page, whole pages above.
+/// `None` on overflow.
+fn chunk_class(usable: usize) -> Option<usize> {
+    let with_overhead = usable.checked_add(CHUNK_OVERHEAD)?;
+    let total = if usable < CHUNK_PAGE {
+        with_overhead.checked_next_power_of_two()?
+    } else {
+        round_up(with_overhead, CHUNK_PAGE)?
+    };
+    Some(total - CHUNK_OVERHEAD)
+}
+
+/// The usable bytes of the smallest chunk that holds `bytes`: the chunk an arena that holds
+/// nothing takes for them (bumpalo sizes it as [`chunk_class`] says, from `bytes` rounded up to
+/// [`CHUNK_GRAIN`]). `None` on overflow.
+pub(super) fn smallest_chunk_for(bytes: usize) -> Option<usize> {
+    chunk_class(round_up(bytes, CHUNK_GRAIN)?)
+}
+
+/// The usable bytes of the largest chunk bumpalo builds that is at most `bytes`, or `None` when
+/// even the smallest (`128 - CHUNK_OVERHEAD` bytes) is larger.
+pub(super) fn largest_chunk_within(bytes: usize) -> Option<usize> {
+    let total = bytes.saturating_add(CHUNK_OVERHEAD);
+    let usable = if total >= 2 * CHUNK_PAGE {
+        total / CHUNK_PAGE * CHUNK_PAGE - CHUNK_OVERHEAD
+    } else {
+        (1usize << total.ilog2()) - CHUNK_OVERHEAD
+    };
+    (usable >= smallest_chunk_for(1)?).then_some(usable)
+}
+
+/// bumpalo's first chunk for a small request: 512 bytes with [`CHUNK_OVERHEAD`] (bumpalo's
+/// `DEFAULT_CHUNK_SIZE_WITHOUT_FOOTER`).
+const DEFAULT_CHUNK: usize = 512 - CHUNK_OVERHEAD;
+
+/// The size of a request that makes a bumpalo arena holding nothing build a chunk of exactly
+/// `chunk` usable bytes (one [`chunk_class`] returns), when its fence admits that chunk and no
+/// larger one. From [`DEFAULT_CHUNK`] up, the chunk's own size. Below, bumpalo tries
+/// [`DEFAULT_CHUNK`] halved again and again, down to the request, and takes the first whose
+/// chunk fits the fence: a request no larger than the largest of those halves whose chunk is
+/// `chunk` gets it (56 bytes for the 64-byte chunk, 112 for the 192-byte one).
+pub(super) fn request_for_chunk(chunk: usize) -> usize {
+    if chunk >= DEFAULT_CHUNK {
+        return chunk;
+    }
+    let mut half = DEFAULT_CHUNK;
+    while half > 1
+        && chunk_class(round_up(half, CHUNK_GRAIN).unwrap_or(half)).is_some_and(|c| c > chunk)
+    {
+        half /= 2;
+    }
+    half
+}
+
 /// The largest chunk bumpalo may build for `bytes` of usable space (it rounds small chunks up to
 /// a power of two and large ones to a page, net of its footer): an upper bound to reserve first.
 pub(super) fn chunk_bound(bytes: usize) -> Option<usize> {
@@ -178,6 +249,58 @@ mod tests {
         assert_eq!(chunk_bound(usize::MAX - 4095), None);
         assert_eq!(chunk_bound(100), Some(256));
         assert_eq!(chunk_bound(4096), Some(8192));
+    }
+
+    /// The chunk arithmetic against bumpalo itself: every chunk size `largest_chunk_within`
+    /// and `smallest_chunk_for` name is one bumpalo builds, and a fresh `Bump` fenced at it
+    /// builds it for `request_for_chunk`'s request (and fails one byte below).
+    #[test]
+    fn chunk_sizes_are_those_bumpalo_builds() {
+        use core::alloc::Layout;
+        if cfg!(target_pointer_width = "64") {
+            assert_eq!(CHUNK_OVERHEAD, 64);
+        }
+        let sizes = (0..600)
+            .chain((600..40_000).step_by(89))
+            .chain([4032, 4033, 8128, 8129]);
+        let mut checked = std::collections::BTreeSet::new();
+        for bytes in sizes {
+            let Some(chunk) = largest_chunk_within(bytes) else {
+                assert!(bytes < smallest_chunk_for(1).unwrap());
+                continue;
+            };
+            assert!(chunk <= bytes && chunk % CHUNK_GRAIN == 0, "{bytes}");
+            assert_eq!(smallest_chunk_for(chunk), Some(chunk), "{bytes}");
+            assert_eq!(smallest_chunk_for(bytes + 1).map(|c| c > bytes), Some(true));
+            if !checked.insert(chunk) {
+                continue;
+            }
+            let request = request_for_chunk(chunk);
+            assert!(request <= chunk, "{chunk}");
+            let layout = Layout::from_size_align(request, 8).unwrap();
+            let bump = bumpalo::Bump::new();
+            bump.set_allocation_limit(Some(chunk));
+            assert!(
+                bump.try_alloc_layout(layout).is_ok(),
+                "chunk {chunk}, request {request}"
+            );
+            assert_eq!(bump.allocated_bytes(), chunk);
+            let bump = bumpalo::Bump::new();
+            bump.set_allocation_limit(Some(chunk - 1));
+            assert!(
+                bump.try_alloc_layout(layout).is_err(),
+                "chunk {chunk} under {}",
+                chunk - 1
+            );
+        }
+        assert!(checked.len() > 10);
+        assert_eq!(request_for_chunk(64), 56);
+        assert_eq!(request_for_chunk(192), 112);
+        assert_eq!(largest_chunk_within(4096), Some(4032));
+        assert_eq!(largest_chunk_within(8192), Some(8128));
+        assert_eq!(smallest_chunk_for(4096), Some(8128));
+        let top = largest_chunk_within(usize::MAX).unwrap();
+        assert_eq!(top % CHUNK_PAGE, CHUNK_PAGE - CHUNK_OVERHEAD);
     }
 
     #[test]

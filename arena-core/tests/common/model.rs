@@ -653,9 +653,10 @@ pub fn run_case(case: &Case) {
     if let Some(limit) = case.limit {
         builder = builder.limit(limit);
     }
+    // A capacity up to the limit always builds (with as much of it as the limit allows).
     if let Some(capacity) = case
         .capacity
-        .filter(|c| case.limit.map_or(true, |l| *c <= l / 2))
+        .filter(|c| case.limit.map_or(true, |l| *c <= l))
     {
         builder = builder.capacity(capacity);
     }
