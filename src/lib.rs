@@ -3,17 +3,15 @@
 
 pub use arena_core::{
     config, reserved_bytes_total, scope, AllocError, AllocErrorKind, Arena, ArenaBuilder,
-    ArenaHashMap, ArenaPool, ArenaPoolBuilder, ArenaString, ArenaVec, CloneIn, CloneOut,
-    CloneStrategy, CollectIn, FromIteratorIn, IntoIter, PoolStats, PooledArena, Stats,
+    ArenaHashMap, ArenaPool, ArenaPoolBuilder, ArenaString, ArenaVec, Checkpoint, CheckpointError,
+    CloneIn, CloneOut, CloneStrategy, CollectIn, FromIteratorIn, IntoIter, PoolStats, PooledArena,
+    Stats,
 };
 
 #[cfg(feature = "serde")]
 pub use arena_core::{de, DeserializeIn};
 
 pub use arena_macros::{arena_alloc, arena_scope};
-
-#[doc(no_inline)]
-pub use arena_core::{allocator_api2, hashbrown};
 
 #[doc(hidden)]
 pub mod __private;

@@ -30,15 +30,7 @@ fn examples_dir() -> &'static Path {
         let mut build = Command::new(cargo);
         build
             .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args([
-                "build",
-                "--quiet",
-                "--examples",
-                "-p",
-                "arena",
-                "--features",
-                "serde",
-            ])
+            .args(["build", "--quiet", "--examples", "-p", "arena"])
             .arg("--target-dir")
             .arg(
                 profile_dir
@@ -100,7 +92,7 @@ fn assert_contains_all(text: &str, needles: &[&str]) {
 /// Asserts that a line is a well-formed trace line and returns its fields after the colon.
 #[track_caller]
 fn assert_trace_line(line: &str) -> Vec<String> {
-    // arena 1 @0.000s 0.007 ms: 221->448 B used->kept, 448 B reserved, 1 chunks, 7 allocs, 0 drops, limit off, request
+    // arena 1 @0.000s 0.007 ms: 221->448 B used->kept, 448 B reserved, 1 chunks, 7 allocs, 0 drops, limit off, request, thread main
     let (head, body) = line.split_once(": ").expect("a trace line has a colon");
     let head: Vec<&str> = head.split(' ').collect();
     assert_eq!(head.len(), 5, "{line}");
@@ -109,13 +101,14 @@ fn assert_trace_line(line: &str) -> Vec<String> {
     assert!(head[2].starts_with('@') && head[2].ends_with('s'), "{line}");
     assert!(head[3].parse::<f64>().is_ok() && head[4] == "ms", "{line}");
     let fields: Vec<String> = body.split(", ").map(str::to_owned).collect();
-    assert_eq!(fields.len(), 7, "{line}");
+    assert_eq!(fields.len(), 8, "{line}");
     assert!(fields[0].ends_with(" B used->kept"), "{line}");
     assert!(fields[1].ends_with(" B reserved"), "{line}");
     assert!(fields[2].ends_with(" chunks"), "{line}");
     assert!(fields[3].ends_with(" allocs"), "{line}");
     assert!(fields[4].ends_with(" drops"), "{line}");
     assert!(fields[5].starts_with("limit "), "{line}");
+    assert!(fields[7].starts_with("thread "), "{line}");
     fields
 }
 
@@ -350,18 +343,49 @@ fn log_summary_generates_a_sample_without_a_file() {
 }
 
 #[test]
-fn json_requests_reads_each_line_into_a_scope_and_skips_bad_ones() {
-    let (stdout, stderr) = run("json_requests", &["100"]);
+fn parallel_traces_each_arena_with_its_thread() {
+    let (stdout, stderr) = run("parallel", &["8"]);
     assert_contains_all(
         &stdout,
-        &["98 requests, 2 refused, 196 items", "user0: 12.00"],
-    );
-    assert_contains_all(
-        &stderr,
         &[
-            "line 8: expected value at line 1 column 52",
-            "line 12: arena: cannot allocate",
-            "the arena's limit of 1048576 bytes would be exceeded",
+            "arena_scope!: total 2520",
+            "ArenaPool:    total 2520",
+            "0 in use",
         ],
     );
+    let lines: Vec<&str> = stderr.lines().filter(|l| l.starts_with("arena ")).collect();
+    let items: Vec<&&str> = lines
+        .iter()
+        .filter(|l| l.contains("par_iter item"))
+        .collect();
+    assert_eq!(items.len(), 8, "one line per item:\n{stderr}");
+    for line in &lines {
+        let fields = assert_trace_line(line);
+        assert!(fields[7].starts_with("thread worker-"), "{line}");
+    }
+    assert!(
+        lines.iter().any(|l| l.contains("map_init guard")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn async_pool_resumes_tasks_on_the_other_worker() {
+    let (stdout, _) = run("async_pool", &[]);
+    for id in 0..6 {
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("task {id}: ")))
+            .unwrap_or_else(|| panic!("task {id} in:\n{stdout}"));
+        let (started, resumed) = if id % 2 == 0 {
+            ("worker-0", "worker-1")
+        } else {
+            ("worker-1", "worker-0")
+        };
+        assert!(
+            line.ends_with(&format!("started on {started}, resumed on {resumed}")),
+            "{line}"
+        );
+    }
+    assert_contains_all(&stdout, &["0 in use"]);
 }

@@ -160,9 +160,29 @@ impl DropList {
         run
     }
 
+    /// Runs, newest first, the destructors registered after the list held `keep` of them, and
+    /// leaves those `keep`; as [`DropList::run_all`] for panics.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn run_newer_than(&mut self, keep: usize) -> DropsRun {
+        let mut run = DropsRun {
+            count: 0,
+            first_panic: None,
+        };
+        self.run_pending_down_to(keep, &mut run);
+        run
+    }
+
     #[cold]
     fn run_pending(&mut self, run: &mut DropsRun) {
-        while let Some(header) = self.head.get() {
+        self.run_pending_down_to(0, run);
+    }
+
+    fn run_pending_down_to(&mut self, keep: usize, run: &mut DropsRun) {
+        while self.pending.get() > keep {
+            let Some(header) = self.head.get() else {
+                break;
+            };
             // SAFETY: every header in the list belongs to a live node pushed under `push`'s
             // contract; unlinking it before calling its destructor means it is dropped once,
             // even if that destructor panics.

@@ -21,7 +21,7 @@ use std::time::Instant;
 use crate::arena::Arena;
 use crate::config;
 use crate::drop_list::DestructorPanic;
-use crate::error::{AllocError, AllocErrorKind, LimitSetBy};
+use crate::error::{AllocError, AllocErrorKind};
 use crate::scope::reset_with_retention;
 use crate::trace::TraceLine;
 
@@ -378,7 +378,7 @@ impl ArenaPool {
     #[cold]
     fn new_arena(&self) -> Result<Arena, AllocError> {
         let mut arena = Arena::new();
-        arena.set_limit(self.settings.limit, LimitSetBy::Pool);
+        arena.set_limit(self.settings.limit);
         arena.set_label(self.settings.label.clone());
         arena.pooled = true;
         arena.reserve_fresh(self.floor())?;
@@ -389,13 +389,14 @@ impl ArenaPool {
     /// Takes back the arena of a guard: destructors, retention, the trace line, then the idle
     /// list (or freed, beyond `max_idle`). Returns a destructor's panic.
     fn give_back(&self, mut arena: Arena, traced: Option<Instant>) -> Option<DestructorPanic> {
-        let used = arena.used_bytes();
+        // With `scoped` or rewinds inside the loan, what it held at its peak.
+        let used = arena.peak_used_bytes();
         let reserved = arena.reserved_bytes();
         let chunks = arena.chunk_count();
         let allocations = arena.allocation_count();
         // `DerefMut` lets a borrower swap another arena in: the pool's settings hold for
         // whatever comes back.
-        arena.set_limit(self.settings.limit, LimitSetBy::Pool);
+        arena.set_limit(self.settings.limit);
         arena.set_label(self.settings.label.clone());
         arena.pooled = true;
         let end = reset_with_retention(&mut arena, self.settings.capacity);

@@ -2,14 +2,16 @@
 //! modelled on Go's `GODEBUG=gctrace=1`.
 //!
 //! ```text
-//! arena 7 @0.012s 0.004 ms: 4096->4096 B used->kept, 8192 B reserved, 1 chunks, 35 allocs, 2 drops, limit off, src/main.rs:10
+//! arena 7 @0.012s 0.004 ms: 4096->4096 B used->kept, 8192 B reserved, 1 chunks, 35 allocs, 2 drops, limit off, src/main.rs:10, thread main
 //! ```
 //!
 //! Fields, in order: sequence number (process-wide), seconds since the first arena of the
 //! process reserved memory, how long the scope (or the free) took, bytes used at the end ->
 //! bytes still reserved afterwards, bytes reserved at the end, chunks holding them, allocations
 //! (`-` for an arena created before tracing was turned on, which was not counting them),
-//! destructors run, the arena's limit, and its label (or the scope's call site).
+//! destructors run, the arena's limit, its label (or the scope's call site), and the thread that
+//! ended the scope or freed the arena (its name, or `#` and its id for an unnamed thread): with
+//! per-thread pools, that is also whose pool the arena belongs to.
 
 use core::fmt::{self, Write as _};
 use core::sync::atomic::{AtomicU64, Ordering};
@@ -102,8 +104,25 @@ impl TraceLine<'_> {
             Some(limit) => write!(line, "{limit} B"),
             None => line.write_str("off"),
         };
-        let _ = write!(line, ", {}", self.place);
+        let _ = write!(line, ", {}, thread ", self.place);
+        let thread = std::thread::current();
+        let _ = match thread.name() {
+            Some(name) => line.write_str(name),
+            None => write_thread_id(&mut line, thread.id()),
+        };
         line.bytes[line.len] = b'\n';
         let _ = std::io::stderr().write_all(&line.bytes[..=line.len]);
     }
+}
+
+/// `#7` for `ThreadId(7)` (the number is not public API; its `Debug` form is).
+fn write_thread_id(line: &mut LineBuffer, id: std::thread::ThreadId) -> fmt::Result {
+    let mut debug = LineBuffer {
+        bytes: [0; 512],
+        len: 0,
+    };
+    let _ = write!(debug, "{id:?}");
+    let text = core::str::from_utf8(&debug.bytes[..debug.len]).unwrap_or("");
+    let digits = text.trim_start_matches("ThreadId(").trim_end_matches(')');
+    write!(line, "#{digits}")
 }

@@ -25,9 +25,7 @@ impl Arena {
     /// An error of this arena (labelled with its label).
     #[cold]
     pub(crate) fn alloc_error(&self, kind: AllocErrorKind, requested: usize) -> AllocError {
-        AllocError::new(kind, requested)
-            .with_label(self.label.as_ref())
-            .with_limit_set_by(self.limit_set_by)
+        AllocError::new(kind, requested).with_label(self.label.as_ref())
     }
 
     /// Allocates `layout` from the block, counting it in [`Stats::allocations`] when the arena
@@ -92,6 +90,12 @@ impl Arena {
     #[cold]
     #[inline(never)]
     fn alloc_layout_slow(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+        // A block a rewind went back past, free again: before any new chunk.
+        if self.take_spare_as_block(layout) {
+            if let Some(ptr) = self.bump_in_block(layout) {
+                return Ok(ptr);
+            }
+        }
         if self.take_free_chunk_as_block() {
             if let Some(ptr) = self.bump_in_block(layout) {
                 return Ok(ptr);
@@ -143,6 +147,8 @@ impl Arena {
         self.cursor.set(no_block());
         self.block_start.set(no_block());
         self.block_end.set(no_block().as_ptr() as usize);
+        self.forget_spare();
+        self.forget_checkpoints();
     }
 
     /// Whether `[ptr, ptr + size)` is the newest allocation of the block: it ends at the cursor.
@@ -211,15 +217,17 @@ impl Arena {
 
     /// Moves the cursor of the arena's one chunk back to its start (what was handed out is
     /// poisoned under the `asan` feature). The caller knows there is no other chunk and no
-    /// pending destructor. That chunk is the block, or, with no block, untouched since bumpalo
-    /// made or reset it: only the block allocates from bumpalo. bumpalo's own pointer stays
-    /// where it is, with the whole chunk handed out to the block.
+    /// pending destructor. That chunk is the block, or, with no block, the spare (free, and kept
+    /// as it is) or untouched since bumpalo made or reset it: only the block allocates from
+    /// bumpalo. bumpalo's own pointer stays where it is, with the whole chunk handed out to the
+    /// block. The checkpoints' records are taken back with the rest.
     #[inline(always)]
     pub(super) fn rewind_only_chunk(&mut self) {
         self.debug_check_block();
         let start = self.block_start.get();
         asan::poison(start.as_ptr(), self.block_used());
         self.cursor.set(start);
+        self.forget_checkpoints();
     }
 
     /// Allocates uninitialized space for `len` values of `T`.

@@ -48,20 +48,11 @@ impl Arena {
             Some(limit) => limit.saturating_sub(reserved),
             None => usize::MAX,
         };
-        // Reserve the preferred size; when the process-wide budget refuses it, what the budget
-        // has left, if that still holds the request (bumpalo then builds the largest chunk,
-        // down from twice its newest, that fits the grant), before giving up.
         let mut memlimit_refusal = None;
-        let mut grant = preferred.min(headroom);
-        loop {
+        for grant in [preferred.min(headroom), smallest.min(headroom)] {
             if let Err(limit) = budget::try_reserve(grant) {
                 memlimit_refusal = Some(limit);
-                let left = limit.saturating_sub(budget::reserved_total()).min(headroom);
-                if left >= needed && left < grant {
-                    grant = left;
-                    continue;
-                }
-                return error(AllocErrorKind::MemLimit { limit });
+                continue;
             }
             self.bump.set_allocation_limit(Some(reserved + grant));
             let outcome = self.bump.try_alloc_layout(probe).ok().map(|sized| {
@@ -83,11 +74,9 @@ impl Arena {
                 self.steady_floor.set(NOT_STEADY);
                 self.poison_new_chunk();
             }
-            // A failure under a grant that a limit cut down is that limit's refusal (no chunk
-            // size bumpalo builds fits under it), not the global allocator's.
-            return match (outcome, memlimit_refusal) {
-                (Some(value), _) => Ok(value),
-                (None, _) if grant == headroom => Err(self
+            return match outcome {
+                Some(value) => Ok(value),
+                None if grant == headroom => Err(self
                     .alloc_error(
                         AllocErrorKind::ArenaLimit {
                             limit: self.limit.unwrap_or(0),
@@ -95,10 +84,12 @@ impl Arena {
                         requested,
                     )
                     .with_held(reserved)),
-                (None, Some(limit)) => error(AllocErrorKind::MemLimit { limit }),
-                (None, None) => error(AllocErrorKind::OutOfMemory),
+                None => error(AllocErrorKind::OutOfMemory),
             };
         }
+        error(AllocErrorKind::MemLimit {
+            limit: memlimit_refusal.unwrap_or(0),
+        })
     }
 
     /// Checks, in debug builds, the chunk accounting the counters and the one-chunk fast paths
@@ -111,10 +102,12 @@ impl Arena {
             newest <= reserved,
             "the newest chunk ({newest} bytes) is larger than all chunks ({reserved} bytes)"
         );
+        // A block is one whole chunk: the newest, or, after a rewind went back past newer
+        // chunks, an older one (which a limit may have made larger than the newest).
         let block = self.block_end.get() - self.block_start.get().as_ptr() as usize;
         debug_assert!(
-            block <= newest,
-            "the block ({block} bytes) is larger than the newest chunk ({newest} bytes)"
+            block <= reserved,
+            "the block ({block} bytes) is larger than all chunks ({reserved} bytes)"
         );
     }
 

@@ -42,9 +42,9 @@ impl Arena {
     pub(crate) fn used_bytes(&self) -> usize {
         self.debug_check_block();
         self.debug_check_chunks();
-        // bumpalo counts the whole block as handed out; its free part is not.
+        // bumpalo counts the whole block (and the spare) as handed out; their free parts are not.
         let block_free = self.block_end.get() - self.cursor.get().as_ptr() as usize;
-        self.bump.allocated_bytes() - self.bump.chunk_capacity() - block_free
+        self.bump.allocated_bytes() - self.bump.chunk_capacity() - block_free - self.spare_len()
     }
 
     #[inline]

@@ -44,6 +44,7 @@
 
 mod alloc;
 mod block;
+mod checkpoint;
 mod chunks;
 mod containers;
 mod counters;
@@ -53,6 +54,7 @@ mod sizes;
 mod slices;
 mod steady;
 
+pub use checkpoint::{Checkpoint, CheckpointError};
 pub(crate) use sizes::CHUNK_OVERHEAD;
 
 use core::cell::Cell;
@@ -64,7 +66,6 @@ use std::borrow::Cow;
 use bumpalo::Bump;
 
 use crate::drop_list::DropList;
-use crate::error::LimitSetBy;
 
 /// The chunk allocator underneath: bumpalo's `Bump`, with its minimum alignment raised to 8 so
 /// its chunks and everything taken from them start 8-aligned. bumpalo owns the chunks (their
@@ -202,11 +203,31 @@ pub struct Arena {
     /// pending destructor, replaced memory — sets it back to [`NOT_STEADY`].
     steady_floor: Cell<usize>,
     limit: Option<usize>,
-    /// Which option set `limit`, for the advice in its error message.
-    limit_set_by: LimitSetBy,
     label: Option<Cow<'static, str>>,
     /// Pooled arenas are traced by their scope, not when they are dropped.
     pub(crate) pooled: bool,
+    /// Unique in the process: tells a checkpoint of this arena from another's.
+    id: u64,
+    /// How many times the arena was reset (or rewound in place by a pooled scope), so the end
+    /// of a `scoped` closure that reset the arena knows its mark is gone.
+    resets: Cell<u64>,
+    /// The newest valid checkpoint's record, in the arena's own memory (see [`checkpoint`]).
+    /// A `CheckpointRecord`, or `block::no_block()` for none.
+    checkpoints: Cell<NonNull<u8>>,
+    /// The stamp the next checkpoint record gets.
+    next_stamp: Cell<u64>,
+    /// Checkpoints with a smaller stamp were taken before the running `scoped` closure began,
+    /// and are refused until it ends (0 outside any scope).
+    scope_floor: Cell<u64>,
+    /// Free blocks to take before asking for a new chunk: the blocks rewinds went back past,
+    /// newest first (see [`checkpoint`]).
+    /// A `SpareHeader`, or `block::no_block()` for none.
+    spares: Cell<NonNull<u8>>,
+    /// Bytes of the spare blocks together.
+    spare_bytes: Cell<usize>,
+    /// The most bytes held before a rewind since the last reset (see
+    /// `Arena::peak_used_bytes`).
+    peak_used: Cell<usize>,
     /// `Arena` holds raw pointers to the values in its drop list; they are not shared.
     _not_sync: PhantomData<Cell<()>>,
 }

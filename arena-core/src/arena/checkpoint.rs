@@ -1,0 +1,690 @@
+//! Freeing part of an arena: [`Arena::scoped`], and [`Arena::checkpoint`] with
+//! [`Arena::rewind`] for code shaped as a loop with early exits.
+//!
+//! A checkpoint is a point in the arena's history: the block and the cursor in it, the number of
+//! pending destructors and the allocation count. Rewinding to it runs, newest first, the
+//! destructors registered since, and moves the cursor back, so the memory handed out since is
+//! handed out again. Both `rewind` and `scoped` take `&mut self`, so no reference into the arena
+//! is alive when its memory is taken back: the borrow checker, not a run-time check, rules out a
+//! use after rewind.
+//!
+//! # Which checkpoints are valid
+//!
+//! A checkpoint stays valid while the arena only moves forward from it or is rewound to it or to
+//! a later checkpoint; a reset, or a rewind to an earlier point, makes it stale. The valid ones
+//! form a stack, and the arena keeps that stack in its own memory: each checkpoint writes a
+//! small record (the state above, its stamp and the record below it) into the block, and the
+//! arena keeps the newest record. A rewind looks its checkpoint up from the newest record down
+//! (stamps decrease along the way, so the walk stops at the first smaller one) and refuses a
+//! checkpoint it does not find, from another arena (each arena has a process-unique id) or
+//! stale, with a [`CheckpointError`]: a refused rewind changes nothing. A checkpoint taken when
+//! nothing changed since the newest record is that record again, so a loop that takes a
+//! checkpoint and rewinds to it every iteration writes one record, not one per iteration.
+//!
+//! # Chunks taken after a checkpoint
+//!
+//! When the block filled up after the checkpoint and the arena moved on to new chunks, the
+//! rewind goes back to the checkpoint's block and puts the block it leaves, now free, on a list
+//! of *spare* blocks (a small header at the start of each links them): the next time the block
+//! is full, the newest spare becomes the block before any new chunk is asked for. Rewinds that
+//! unwind a growth through several chunks push those blocks newest first, so the next growth
+//! takes them again in the same order: a loop whose rounds grow the same way asks for no new
+//! memory after the first round. A reset merges all the chunks as usual (the retention rules
+//! apply then) and empties the list.
+//!
+//! # `scoped`
+//!
+//! [`Arena::scoped`] marks the arena on entry (no record: the closure nests by construction) and
+//! rewinds to the mark when the closure returns or unwinds. Inside, checkpoints taken before the
+//! scope are refused, so the closure cannot rewind past its own start; a closure that resets
+//! the arena (or swaps another arena in through the `&mut`) makes the scope's end reset the
+//! whole arena instead, since the mark no longer describes it.
+
+use core::fmt;
+use core::mem::size_of;
+use core::ptr::NonNull;
+use core::sync::atomic::{AtomicU64, Ordering};
+
+use super::block::no_block;
+use super::Arena;
+use crate::asan;
+use crate::drop_list::DropsRun;
+use crate::error::AllocError;
+
+/// Process-unique arena ids (0 is never given out).
+static NEXT_ARENA_ID: AtomicU64 = AtomicU64::new(1);
+
+/// A new id for an arena being created.
+pub(super) fn new_arena_id() -> u64 {
+    NEXT_ARENA_ID.fetch_add(1, Ordering::Relaxed)
+}
+
+/// What a checkpoint records, written into the block it was taken in. The checkpoint's
+/// position is just past the record, so the record itself stays handed out while the checkpoint
+/// is valid (a rewind to it keeps it).
+#[repr(C)]
+struct CheckpointRecord {
+    /// The record of the next older valid checkpoint.
+    below: Option<NonNull<CheckpointRecord>>,
+    /// Unique within the arena; larger for newer records.
+    stamp: u64,
+    block_start: NonNull<u8>,
+    block_end: usize,
+    drops_pending: usize,
+    allocations: usize,
+}
+
+/// The start of a spare block: a free block a rewind went back past, kept for the next time
+/// the block is full (see the module docs).
+#[repr(C)]
+struct SpareHeader {
+    /// The spare block pushed before this one.
+    below: Option<NonNull<SpareHeader>>,
+    /// The address one past this block.
+    end: usize,
+}
+
+/// Bytes of block a record takes (a multiple of the block's alignment).
+const RECORD_BYTES: usize = size_of::<CheckpointRecord>();
+
+/// A point in an arena's history to [`rewind`](Arena::rewind) to, made by
+/// [`Arena::checkpoint`].
+///
+/// It is plain data (`Copy`, `Send`, `Sync`, no borrow of the arena), so it can be kept in a
+/// loop, in a struct or across calls; the arena checks it when it is used. See
+/// [`Arena::try_rewind`] for when it is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Checkpoint {
+    arena: u64,
+    stamp: u64,
+    /// The address of its record, compared with the arena's records, never dereferenced.
+    record: usize,
+}
+
+/// Why a [`Checkpoint`] was refused by [`Arena::try_rewind`]. The arena is unchanged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CheckpointError {
+    /// The checkpoint was taken in another arena.
+    OtherArena,
+    /// The arena was reset, or rewound to a point before the checkpoint, after it was taken.
+    Stale,
+    /// The checkpoint is valid, but was taken before the [`Arena::scoped`] closure now running
+    /// began: inside a scope, only the scope's own checkpoints can be rewound to.
+    OutsideScope,
+}
+
+impl fmt::Display for CheckpointError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CheckpointError::OtherArena => {
+                "cannot rewind to a checkpoint of another arena: take the checkpoint from the \
+                 arena you rewind"
+            }
+            CheckpointError::Stale => {
+                "cannot rewind to a stale checkpoint: the arena was reset, or rewound to an \
+                 earlier checkpoint, after it was taken; take a new checkpoint after the reset \
+                 or rewind"
+            }
+            CheckpointError::OutsideScope => {
+                "cannot rewind past the start of the running `scoped` closure: the checkpoint \
+                 was taken before the scope began; rewind to it after the scope returns"
+            }
+        })
+    }
+}
+
+impl std::error::Error for CheckpointError {}
+
+/// The arena's state at the start of a [`Arena::scoped`] closure.
+struct Mark {
+    id: u64,
+    resets: u64,
+    cursor: NonNull<u8>,
+    block_start: NonNull<u8>,
+    block_end: usize,
+    drops_pending: usize,
+    allocations: usize,
+    top: Option<NonNull<CheckpointRecord>>,
+    floor: u64,
+}
+
+impl Arena {
+    /// Marks the present state, so that [`rewind`](Arena::rewind) can come back to it: what is
+    /// allocated after the checkpoint is freed by the rewind (destructors run, newest first),
+    /// what was allocated before stays.
+    ///
+    /// The checkpoint writes a small record into the arena (counted in
+    /// [`Stats::used_bytes`](crate::Stats::used_bytes)), except when nothing changed since the
+    /// newest valid checkpoint, which it then returns again.
+    ///
+    /// # Panics
+    ///
+    /// If the record needs a new chunk and a limit forbids it (as [`alloc`](Arena::alloc));
+    /// [`try_checkpoint`](Arena::try_checkpoint) returns the error instead.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mut mem = Arena::new();
+    /// mem.alloc_str("kept");
+    /// let cp = mem.checkpoint();
+    /// for line in ["a", "bb", "ccc"] {
+    ///     let parsed = mem.alloc_str(line);
+    ///     assert!(!parsed.is_empty());
+    ///     mem.rewind(cp); // `parsed` is freed; "kept" is not
+    /// }
+    /// ```
+    ///
+    /// A reference made after the checkpoint cannot be used after the rewind (`E0502`):
+    ///
+    /// ```compile_fail,E0502
+    /// use arena_core::Arena;
+    ///
+    /// let mut mem = Arena::new();
+    /// let cp = mem.checkpoint();
+    /// let name = mem.alloc_str("bob");
+    /// mem.rewind(cp); // error[E0502]: cannot borrow `mem` as mutable because it is also borrowed as immutable
+    /// println!("{name}");
+    /// ```
+    ///
+    /// Used before the rewind, it compiles:
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mut mem = Arena::new();
+    /// let cp = mem.checkpoint();
+    /// let name = mem.alloc_str("bob");
+    /// println!("{name}");
+    /// mem.rewind(cp);
+    /// ```
+    #[track_caller]
+    pub fn checkpoint(&self) -> Checkpoint {
+        self.try_checkpoint().unwrap_or_else(|err| err.panic())
+    }
+
+    /// Like [`checkpoint`](Arena::checkpoint), returning an error instead of panicking.
+    ///
+    /// # Errors
+    ///
+    /// When the record needs a new chunk that a limit forbids, or memory is exhausted; the arena
+    /// is unchanged.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mut mem = Arena::new();
+    /// let cp = mem.try_checkpoint().unwrap();
+    /// mem.alloc(1u8);
+    /// mem.rewind(cp);
+    /// ```
+    pub fn try_checkpoint(&self) -> Result<Checkpoint, AllocError> {
+        let cursor = self.cursor.get();
+        if let Some(top) = self.newest_record() {
+            // SAFETY: records on the list live in handed-out memory that no rewind or reset has
+            // taken back (both unlink the records above the point they go to) and that nobody
+            // else can reach: they were never handed out.
+            let record = unsafe { top.as_ref() };
+            if top.as_ptr() as usize + RECORD_BYTES == cursor.as_ptr() as usize
+                && record.stamp >= self.scope_floor.get()
+                && record.block_start == self.block_start.get()
+                && record.drops_pending == self.drops.pending()
+                && record.allocations == self.allocations.get()
+            {
+                // Nothing was allocated since that checkpoint, and it belongs to the running
+                // scope (if any): this is the same point.
+                return Ok(self.checkpoint_of(top, record.stamp));
+            }
+        }
+        let layout = core::alloc::Layout::new::<CheckpointRecord>();
+        let at = self.try_alloc_uncounted(layout)?.cast::<CheckpointRecord>();
+        let stamp = self.next_stamp.get();
+        self.next_stamp.set(stamp + 1);
+        // SAFETY: `at` is fresh, aligned memory for one record, inside the block (an allocation
+        // always is), never handed out to anyone.
+        unsafe {
+            at.as_ptr().write(CheckpointRecord {
+                below: self.newest_record(),
+                stamp,
+                block_start: self.block_start.get(),
+                block_end: self.block_end.get(),
+                drops_pending: self.drops.pending(),
+                allocations: self.allocations.get(),
+            });
+        }
+        debug_assert_eq!(
+            at.as_ptr() as usize + RECORD_BYTES,
+            self.cursor.get().as_ptr() as usize
+        );
+        self.set_newest_record(Some(at));
+        Ok(self.checkpoint_of(at, stamp))
+    }
+
+    fn checkpoint_of(&self, record: NonNull<CheckpointRecord>, stamp: u64) -> Checkpoint {
+        Checkpoint {
+            arena: self.id,
+            stamp,
+            record: record.as_ptr() as usize,
+        }
+    }
+
+    /// Frees everything allocated since `checkpoint` was taken: the destructors registered since
+    /// run, newest first, and the memory is handed out again by the next allocations. What was
+    /// allocated before the checkpoint is untouched. The checkpoint stays valid (rewind to it
+    /// again each iteration of a loop); the checkpoints taken after it become stale.
+    ///
+    /// Takes `&mut self`, so no reference into the arena is alive: a value made after the
+    /// checkpoint cannot be used after the rewind (see [`checkpoint`](Arena::checkpoint)).
+    ///
+    /// # Panics
+    ///
+    /// If the checkpoint is refused (another arena's, stale, or from outside the running
+    /// [`scoped`](Arena::scoped) closure; the message says which), changing nothing; and, after
+    /// the rewind is complete, if a destructor panicked (the others still ran).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mut mem = Arena::new();
+    /// let cp = mem.checkpoint();
+    /// mem.alloc_slice_fill_with(1000, |i| i as u64);
+    /// let used = mem.stats().used_bytes;
+    /// mem.rewind(cp);
+    /// assert!(mem.stats().used_bytes < used);
+    /// ```
+    #[track_caller]
+    pub fn rewind(&mut self, checkpoint: Checkpoint) {
+        if let Err(err) = self.try_rewind(checkpoint) {
+            panic!("{err}");
+        }
+    }
+
+    /// Like [`rewind`](Arena::rewind), returning an error instead of panicking when the
+    /// checkpoint is refused. A refused rewind changes nothing.
+    ///
+    /// # Errors
+    ///
+    /// [`CheckpointError::OtherArena`] for a checkpoint of another arena;
+    /// [`CheckpointError::Stale`] when this arena was reset, or rewound to an earlier point,
+    /// after the checkpoint was taken; [`CheckpointError::OutsideScope`] inside a
+    /// [`scoped`](Arena::scoped) closure, for a checkpoint taken before the closure began.
+    ///
+    /// # Panics
+    ///
+    /// After the rewind is complete, if a destructor panicked (the others still ran).
+    ///
+    /// ```
+    /// use arena_core::{Arena, CheckpointError};
+    ///
+    /// let mut mem = Arena::new();
+    /// let outer = mem.checkpoint();
+    /// mem.alloc(1u32);
+    /// let inner = mem.checkpoint();
+    /// mem.rewind(outer);
+    /// assert_eq!(mem.try_rewind(inner), Err(CheckpointError::Stale));
+    /// assert_eq!(Arena::new().try_rewind(outer), Err(CheckpointError::OtherArena));
+    /// mem.reset();
+    /// assert_eq!(mem.try_rewind(outer), Err(CheckpointError::Stale));
+    /// ```
+    pub fn try_rewind(&mut self, checkpoint: Checkpoint) -> Result<(), CheckpointError> {
+        if checkpoint.arena != self.id {
+            return Err(CheckpointError::OtherArena);
+        }
+        let mut next = self.newest_record();
+        let record = loop {
+            let Some(at) = next else {
+                return Err(CheckpointError::Stale);
+            };
+            // SAFETY: a record on the list (see `try_checkpoint`).
+            let record = unsafe { at.as_ref() };
+            if record.stamp < checkpoint.stamp {
+                // Stamps decrease down the list: the checkpoint is not on it.
+                return Err(CheckpointError::Stale);
+            }
+            if at.as_ptr() as usize == checkpoint.record && record.stamp == checkpoint.stamp {
+                if checkpoint.stamp < self.scope_floor.get() {
+                    return Err(CheckpointError::OutsideScope);
+                }
+                break at;
+            }
+            next = record.below;
+        };
+        // SAFETY: as above; read out before the memory above the record is taken back.
+        let (block_start, block_end, drops_pending, allocations) = unsafe {
+            let r = record.as_ref();
+            (r.block_start, r.block_end, r.drops_pending, r.allocations)
+        };
+        // SAFETY: the record is inside its block, `RECORD_BYTES` long.
+        let cursor =
+            unsafe { NonNull::new_unchecked(record.as_ptr().cast::<u8>().add(RECORD_BYTES)) };
+        self.set_newest_record(Some(record));
+        let run = self.rewind_to(cursor, block_start, block_end, drops_pending, allocations);
+        resume_first_panic(run);
+        Ok(())
+    }
+
+    /// Runs `f` with this arena and frees, when `f` returns or panics, everything `f` allocated
+    /// in it: the destructors registered inside run, newest first, and the memory is handed
+    /// out again by the next allocations. What was allocated before is untouched.
+    ///
+    /// Scopes nest to any depth (call `scoped` on the closure's argument). Entering and leaving
+    /// one is a handful of loads and stores, with no system call and no allocation. When a
+    /// scope outgrows the block and takes new chunks, its end goes back to the old block and
+    /// keeps the blocks it leaves as spares, which the next scopes take before asking for any
+    /// new chunk; the next reset merges everything under the retention rules. Nothing
+    /// allocated inside can be returned: the closure's argument is a fresh borrow for each call
+    /// (a higher-ranked closure).
+    ///
+    /// Inside the closure, checkpoints taken before it began are refused
+    /// ([`CheckpointError::OutsideScope`]). A closure that resets the arena makes the scope's
+    /// end reset it again (what the closure allocated after its reset is freed too).
+    ///
+    /// # Panics
+    ///
+    /// If `f` panics (after the scope's destructors ran), or a destructor run at the end of the
+    /// scope panics (after the others ran and the arena is consistent).
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mut mem = Arena::new();
+    /// mem.alloc_str("allocated before: stays until the arena is reset");
+    /// let before = mem.stats().used_bytes;
+    /// let mut total = 0;
+    /// for round in 0..3 {
+    ///     total += mem.scoped(|tmp| {
+    ///         let words = tmp.alloc_slice_fill_with(100, |i| i + round).len();
+    ///         // A nested scope takes `&mut`: references of this scope end before it.
+    ///         let deeper = tmp.scoped(|inner| inner.alloc_str("nested").len());
+    ///         words + deeper
+    ///     });
+    ///     assert_eq!(mem.stats().used_bytes, before); // the round's memory is free again
+    /// }
+    /// assert_eq!(total, 3 * 106);
+    /// ```
+    ///
+    /// Returning a reference from the closure does not compile: its lifetime is the closure
+    /// call's (rustc: "lifetime may not live long enough", an error without a code, so it is
+    /// checked against the compiler's message by the `arena` crate's UI tests,
+    /// `reference_escapes_scoped`) —
+    ///
+    /// ```text
+    /// let name: &str = mem.scoped(|tmp| tmp.alloc_str("escapes"));
+    /// ```
+    ///
+    /// while returning a value computed from it does:
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mut mem = Arena::new();
+    /// let len: usize = mem.scoped(|tmp| tmp.alloc_str("stays").len());
+    /// assert_eq!(len, 5);
+    /// ```
+    ///
+    /// and a reference made before the scope cannot be used after it (`E0502`), as after a
+    /// rewind:
+    ///
+    /// ```compile_fail,E0502
+    /// use arena_core::Arena;
+    ///
+    /// let mut mem = Arena::new();
+    /// let before = mem.alloc(1u32);
+    /// mem.scoped(|tmp| tmp.alloc(2u32););
+    /// *before += 1;
+    /// ```
+    #[inline]
+    pub fn scoped<R>(&mut self, f: impl for<'s> FnOnce(&'s mut Arena) -> R) -> R {
+        let mark = self.mark();
+        let arena: *mut Arena = self;
+        let guard = ScopedGuard { arena, mark };
+        // SAFETY: `arena` comes from `&mut self`, which the guard holds for the whole call; the
+        // closure's `&mut` is the only use of it until the closure returns or unwinds, and the
+        // guard touches the arena only after that.
+        let result = f(unsafe { &mut *arena });
+        guard.finish();
+        result
+    }
+
+    /// Marks the present state for [`scoped`](Arena::scoped) and refuses, until the scope ends,
+    /// the checkpoints taken before it.
+    #[inline(always)]
+    fn mark(&mut self) -> Mark {
+        let floor = self.scope_floor.get();
+        self.scope_floor.set(self.next_stamp.get());
+        Mark {
+            id: self.id,
+            resets: self.resets.get(),
+            cursor: self.cursor.get(),
+            block_start: self.block_start.get(),
+            block_end: self.block_end.get(),
+            drops_pending: self.drops.pending(),
+            allocations: self.allocations.get(),
+            top: self.newest_record(),
+            floor,
+        }
+    }
+
+    /// The end of a scope: back to `mark`. Hands back what the destructors did.
+    #[inline(always)]
+    fn end_scope(&mut self, mark: &Mark) -> DropsRun {
+        if self.id != mark.id || self.resets.get() != mark.resets {
+            return self.end_scope_after_reset(mark);
+        }
+        self.set_newest_record(mark.top);
+        self.scope_floor.set(mark.floor);
+        self.rewind_to(
+            mark.cursor,
+            mark.block_start,
+            mark.block_end,
+            mark.drops_pending,
+            mark.allocations,
+        )
+    }
+
+    /// The closure reset the arena, or swapped another one in: the mark describes memory that
+    /// is gone (or another arena's), so the scope's end resets the arena in place.
+    #[cold]
+    #[inline(never)]
+    fn end_scope_after_reset(&mut self, mark: &Mark) -> DropsRun {
+        if self.id == mark.id {
+            self.scope_floor.set(mark.floor);
+        }
+        let keep = self.reserved_bytes();
+        self.reset_keeping(keep)
+    }
+
+    /// Goes back to a point of this arena's history that is still valid: destructors down to
+    /// `drops_pending`, then the block and cursor. The present block, when it is not that
+    /// point's, was taken after it (a block is only ever taken whole and free, and no rewind
+    /// went to a point before): it becomes the spare.
+    #[inline(always)]
+    fn rewind_to(
+        &mut self,
+        cursor: NonNull<u8>,
+        block_start: NonNull<u8>,
+        block_end: usize,
+        drops_pending: usize,
+        allocations: usize,
+    ) -> DropsRun {
+        let run = if self.drops.pending() != drops_pending {
+            self.drops.run_newer_than(drops_pending)
+        } else {
+            DropsRun {
+                count: 0,
+                first_panic: None,
+            }
+        };
+        if self.block_start.get() == block_start {
+            let now = self.cursor.get().as_ptr() as usize;
+            asan::poison(cursor.as_ptr(), now - cursor.as_ptr() as usize);
+            // What the block held before the rewind: the round's need when the arena has one
+            // chunk (a lower bound otherwise), for the retention policy.
+            let held = self.block_used();
+            if held > self.peak_used.get() {
+                self.peak_used.set(held);
+            }
+        } else {
+            self.switch_back(cursor, block_start, block_end);
+        }
+        self.cursor.set(cursor);
+        self.allocations.set(allocations);
+        run
+    }
+
+    /// Makes an older block the block again; the present one goes on the spare list.
+    #[cold]
+    #[inline(never)]
+    fn switch_back(&mut self, cursor: NonNull<u8>, block_start: NonNull<u8>, block_end: usize) {
+        self.peak_used
+            .set(self.peak_used.get().max(self.used_bytes()));
+        let start = self.block_start.get();
+        let end = self.block_end.get();
+        if end - start.as_ptr() as usize >= size_of::<SpareHeader>() {
+            self.push_spare(start, end);
+        }
+        self.block_start.set(block_start);
+        self.block_end.set(block_end);
+        // What the older block handed out after the point, before the arena moved on.
+        asan::poison(cursor.as_ptr(), block_end - cursor.as_ptr() as usize);
+        self.steady_floor.set(super::sizes::NOT_STEADY);
+    }
+
+    /// Puts the free block `[start, end)` on top of the spare list, its header at its start.
+    fn push_spare(&self, start: NonNull<u8>, end: usize) {
+        let len = end - start.as_ptr() as usize;
+        asan::poison(start.as_ptr(), len);
+        asan::unpoison(start.as_ptr(), size_of::<SpareHeader>());
+        let header = start.cast::<SpareHeader>();
+        // SAFETY: the block is one allocation from bumpalo, at least a header long, 8-aligned
+        // (blocks start at bumpalo's 8-aligned chunk starts), and free: no value and no record
+        // in it is live (it was taken after the point rewound to). Only the spare list points
+        // into it from now on.
+        unsafe {
+            header.as_ptr().write(SpareHeader {
+                below: self.newest_spare(),
+                end,
+            });
+        }
+        self.set_newest_spare(Some(header));
+        self.spare_bytes.set(self.spare_bytes.get() + len);
+    }
+
+    /// The most bytes the arena held since its last reset: what it holds now, or more, when a
+    /// rewind or the end of a `scoped` took some back. What the retention policy of a pooled
+    /// arena calls the memory a round needed.
+    #[inline]
+    pub(crate) fn peak_used_bytes(&self) -> usize {
+        self.used_bytes().max(self.peak_used.get())
+    }
+
+    /// Bytes of the spare blocks (0 with none).
+    #[inline(always)]
+    pub(super) fn spare_len(&self) -> usize {
+        self.spare_bytes.get()
+    }
+
+    /// Makes the newest spare block the block when it can hold `layout` (the old block's free
+    /// tail is given up until the next reset). Returns whether it did.
+    pub(super) fn take_spare_as_block(&self, layout: core::alloc::Layout) -> bool {
+        let Some(header) = self.newest_spare() else {
+            return false;
+        };
+        // SAFETY: a spare header, written by `push_spare` into a block no one else reaches; the
+        // list is emptied whenever the chunks are reset or freed.
+        let SpareHeader { below, end } = unsafe { header.as_ptr().read() };
+        let start = header.cast::<u8>();
+        let at = start.as_ptr() as usize;
+        let padding = super::sizes::padding_at(at, layout.align());
+        let needed = padding.saturating_add(super::sizes::block_bytes(layout.size()));
+        if needed > end - at {
+            return false;
+        }
+        asan::poison(start.as_ptr(), size_of::<SpareHeader>());
+        self.set_newest_spare(below);
+        self.spare_bytes.set(self.spare_bytes.get() - (end - at));
+        self.block_start.set(start);
+        self.cursor.set(start);
+        self.block_end.set(end);
+        true
+    }
+
+    /// Forgets the spare blocks (their chunks are being reset or freed).
+    #[inline(always)]
+    pub(super) fn forget_spare(&self) {
+        self.set_newest_spare(None);
+        self.spare_bytes.set(0);
+    }
+
+    /// The newest valid checkpoint's record. (The list heads are kept as `Cell<NonNull<u8>>`,
+    /// [`no_block`] for none, like the cursor: a type `Arena` already has, so the compiler's
+    /// note on why `Arena` is not `Sync` does not grow a line per list.)
+    #[inline(always)]
+    fn newest_record(&self) -> Option<NonNull<CheckpointRecord>> {
+        let at = self.checkpoints.get();
+        (at != no_block()).then(|| at.cast())
+    }
+
+    #[inline(always)]
+    fn set_newest_record(&self, record: Option<NonNull<CheckpointRecord>>) {
+        self.checkpoints
+            .set(record.map_or_else(no_block, NonNull::cast));
+    }
+
+    /// The newest spare block's header.
+    #[inline(always)]
+    fn newest_spare(&self) -> Option<NonNull<SpareHeader>> {
+        let at = self.spares.get();
+        (at != no_block()).then(|| at.cast())
+    }
+
+    #[inline(always)]
+    fn set_newest_spare(&self, spare: Option<NonNull<SpareHeader>>) {
+        self.spares.set(spare.map_or_else(no_block, NonNull::cast));
+    }
+
+    /// Forgets every checkpoint (and the peak use): called by every reset, which takes back the
+    /// memory of the records.
+    #[inline(always)]
+    pub(super) fn forget_checkpoints(&self) {
+        self.set_newest_record(None);
+        self.resets.set(self.resets.get().wrapping_add(1));
+    }
+}
+
+/// An open [`Arena::scoped`]: ends it when the closure returns or unwinds.
+struct ScopedGuard {
+    arena: *mut Arena,
+    mark: Mark,
+}
+
+impl ScopedGuard {
+    /// The closure returned: back to the mark, then a destructor's panic, if any, is resumed.
+    #[inline(always)]
+    fn finish(self) {
+        let this = core::mem::ManuallyDrop::new(self);
+        let arena = this.arena;
+        // SAFETY: the closure returned, so its `&mut` is over; the pointer came from the
+        // `&mut self` of `scoped`, which is still borrowed.
+        let run = unsafe { (*arena).end_scope(&this.mark) };
+        resume_first_panic(run);
+    }
+}
+
+impl Drop for ScopedGuard {
+    /// Unwinding out of the closure: back to the mark, destructors included; a second panic from
+    /// one of them is dropped, since panicking again now would abort the process.
+    fn drop(&mut self) {
+        // SAFETY: as in `finish`: the closure unwound, so its `&mut` is over.
+        let _ = unsafe { (*self.arena).end_scope(&self.mark) };
+    }
+}
+
+/// Resumes the first panic of a destructor run, once the arena is consistent again.
+#[inline(always)]
+fn resume_first_panic(run: DropsRun) {
+    if let Some(payload) = run.first_panic {
+        payload.resume();
+    }
+}
