@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use crate::arena::Arena;
-use crate::error::AllocError;
+use crate::error::{AllocError, LimitSetBy};
 
 /// Configures an [`Arena`] before it is created. Made by [`Arena::builder`].
 ///
@@ -151,7 +151,7 @@ impl ArenaBuilder {
     /// ```
     pub fn try_build(self) -> Result<Arena, AllocError> {
         let mut arena = Arena::new();
-        arena.set_limit(self.limit);
+        arena.set_limit(self.limit, LimitSetBy::Builder);
         arena.set_label(self.label);
         if let Some(on) = self.count_allocations {
             arena.set_counting(on);

@@ -39,6 +39,31 @@ pub struct AllocError {
     label: Option<Cow<'static, str>>,
     /// For [`AllocErrorKind::ArenaLimit`]: the bytes the arena's chunks held already.
     held: usize,
+    limit_set_by: LimitSetBy,
+}
+
+/// Where an arena's own limit was set, so that the message of an [`AllocErrorKind::ArenaLimit`]
+/// advises the option the user wrote.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum LimitSetBy {
+    /// `Arena::builder().limit(..)` (or no limit).
+    #[default]
+    Builder,
+    /// `arena_scope!(limit = .., ..)`.
+    Scope,
+    /// `ArenaPool::builder().limit(..)`.
+    Pool,
+}
+
+impl LimitSetBy {
+    /// The code that raises the limit.
+    fn advice(self) -> &'static str {
+        match self {
+            LimitSetBy::Builder => "Arena::builder().limit(..)",
+            LimitSetBy::Scope => "the scope's arena_scope!(limit = .., ..)",
+            LimitSetBy::Pool => "ArenaPool::builder().limit(..)",
+        }
+    }
 }
 
 /// What stopped an allocation. See [`AllocError::kind`].
@@ -74,6 +99,7 @@ impl AllocError {
             requested,
             label: None,
             held: 0,
+            limit_set_by: LimitSetBy::Builder,
         }
     }
 
@@ -85,6 +111,11 @@ impl AllocError {
 
     pub(crate) fn with_label(mut self, label: Option<&Cow<'static, str>>) -> Self {
         self.label = label.cloned();
+        self
+    }
+
+    pub(crate) fn with_limit_set_by(mut self, by: LimitSetBy) -> Self {
+        self.limit_set_by = by;
         self
     }
 
@@ -148,12 +179,13 @@ impl fmt::Display for AllocError {
                  its chunks hold {} bytes and no new chunk for {} bytes fits in the {} left (a \
                  chunk holds a power of two or whole pages of bytes less {} for its bookkeeping, \
                  and what it holds counts against the limit); raise the limit with \
-                 Arena::builder().limit(..) or free memory first",
+                 {} or free memory first",
                 self.requested,
                 self.held,
                 self.requested,
                 limit.saturating_sub(self.held),
                 crate::arena::CHUNK_OVERHEAD,
+                self.limit_set_by.advice(),
             ),
             AllocErrorKind::MemLimit { limit } => write!(
                 f,

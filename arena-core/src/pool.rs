@@ -21,7 +21,7 @@ use std::time::Instant;
 use crate::arena::Arena;
 use crate::config;
 use crate::drop_list::DestructorPanic;
-use crate::error::{AllocError, AllocErrorKind};
+use crate::error::{AllocError, AllocErrorKind, LimitSetBy};
 use crate::scope::reset_with_retention;
 use crate::trace::TraceLine;
 
@@ -378,7 +378,7 @@ impl ArenaPool {
     #[cold]
     fn new_arena(&self) -> Result<Arena, AllocError> {
         let mut arena = Arena::new();
-        arena.set_limit(self.settings.limit);
+        arena.set_limit(self.settings.limit, LimitSetBy::Pool);
         arena.set_label(self.settings.label.clone());
         arena.pooled = true;
         arena.reserve_fresh(self.floor())?;
@@ -396,7 +396,7 @@ impl ArenaPool {
         let allocations = arena.allocation_count();
         // `DerefMut` lets a borrower swap another arena in: the pool's settings hold for
         // whatever comes back.
-        arena.set_limit(self.settings.limit);
+        arena.set_limit(self.settings.limit, LimitSetBy::Pool);
         arena.set_label(self.settings.label.clone());
         arena.pooled = true;
         let end = reset_with_retention(&mut arena, self.settings.capacity);

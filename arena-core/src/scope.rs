@@ -24,6 +24,7 @@ use std::time::Instant;
 use crate::arena::Arena;
 use crate::config::{self, KnobState, Retain};
 use crate::drop_list::DestructorPanic;
+use crate::error::LimitSetBy;
 use crate::trace::TraceLine;
 
 /// Options of one scope; what `arena_scope!(capacity = .., limit = .., label = .., |mem| ..)`
@@ -381,7 +382,7 @@ impl ScopeGuard {
         self.options_used = true;
         // SAFETY: the scope has not started yet; the guard is the arena's only user.
         let arena = unsafe { &mut (*self.slot.as_ptr()).arena };
-        arena.set_limit(options.limit);
+        arena.set_limit(options.limit, LimitSetBy::Scope);
         arena.set_label(options.label.map(Cow::Borrowed));
         if options
             .limit
@@ -470,7 +471,7 @@ impl ScopeGuard {
             }
         }
         if self.options_used {
-            arena.set_limit(None);
+            arena.set_limit(None, LimitSetBy::Builder);
             arena.set_label(None);
         }
         end
@@ -536,7 +537,9 @@ fn standalone_arena(options: &ScopeOptions) -> Arena {
     if let Some(capacity) = options.capacity {
         builder = builder.capacity(capacity);
     }
-    builder.try_build().unwrap_or_else(|err| err.panic())
+    let mut arena = builder.try_build().unwrap_or_else(|err| err.panic());
+    arena.set_limit(options.limit, LimitSetBy::Scope);
+    arena
 }
 
 /// A new arena for the pool, with `ARENA_BALLAST` reserved (or empty if that cannot be had).

@@ -25,7 +25,9 @@ impl Arena {
     /// An error of this arena (labelled with its label).
     #[cold]
     pub(crate) fn alloc_error(&self, kind: AllocErrorKind, requested: usize) -> AllocError {
-        AllocError::new(kind, requested).with_label(self.label.as_ref())
+        AllocError::new(kind, requested)
+            .with_label(self.label.as_ref())
+            .with_limit_set_by(self.limit_set_by)
     }
 
     /// Allocates `layout` from the block, counting it in [`Stats::allocations`] when the arena

@@ -12,7 +12,7 @@ use super::block::no_block;
 use super::sizes::NOT_STEADY;
 use super::{Arena, Engine};
 use crate::drop_list::DropList;
-use crate::error::AllocError;
+use crate::error::{AllocError, LimitSetBy};
 
 impl Arena {
     /// A new, empty arena. It takes no memory until the first allocation. It counts its
@@ -40,6 +40,7 @@ impl Arena {
             newest_chunk_bytes: Cell::new(0),
             steady_floor: Cell::new(NOT_STEADY),
             limit: None,
+            limit_set_by: LimitSetBy::Builder,
             label: None,
             pooled: false,
             id: super::checkpoint::new_arena_id(),
@@ -96,8 +97,11 @@ impl Arena {
         Ok(arena)
     }
 
-    pub(crate) fn set_limit(&mut self, limit: Option<usize>) {
+    /// Sets the arena's own limit; `by` names the option that set it, which the limit's error
+    /// message advises raising.
+    pub(crate) fn set_limit(&mut self, limit: Option<usize>, by: LimitSetBy) {
         self.limit = limit;
+        self.limit_set_by = by;
     }
 
     pub(crate) fn set_label(&mut self, label: Option<Cow<'static, str>>) {

@@ -66,6 +66,7 @@ use std::borrow::Cow;
 use bumpalo::Bump;
 
 use crate::drop_list::DropList;
+use crate::error::LimitSetBy;
 
 /// The chunk allocator underneath: bumpalo's `Bump`, with its minimum alignment raised to 8 so
 /// its chunks and everything taken from them start 8-aligned. bumpalo owns the chunks (their
@@ -203,6 +204,8 @@ pub struct Arena {
     /// pending destructor, replaced memory — sets it back to [`NOT_STEADY`].
     steady_floor: Cell<usize>,
     limit: Option<usize>,
+    /// Which option set `limit`, for the advice in its error message.
+    limit_set_by: LimitSetBy,
     label: Option<Cow<'static, str>>,
     /// Pooled arenas are traced by their scope, not when they are dropped.
     pub(crate) pooled: bool,
