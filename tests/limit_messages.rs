@@ -24,8 +24,11 @@ fn a_scope_limit_advises_the_scope_option() {
     });
     assert_eq!(
         message,
-        "arena: cannot allocate 1048576 bytes: the arena's limit of 4096 bytes would be exceeded \
-         (raise it with the scope's arena_scope!(limit = .., ..) or free memory first)"
+        "arena: cannot allocate 1048576 bytes: the arena's limit of 4096 bytes would be exceeded: \
+         its chunks hold 0 bytes and no new chunk for 1048576 bytes fits in the 4096 left (a chunk \
+         holds a power of two or whole pages of bytes less 64 for its bookkeeping, and what it \
+         holds counts against the limit); raise the limit with the scope's arena_scope!(limit = .., ..) or free \
+         memory first"
     );
     let message = panic_message(|| {
         arena_scope!(limit = 4096, label = "req", |mem| {
@@ -48,7 +51,7 @@ fn a_scope_limit_advises_the_scope_option() {
         mem.alloc_slice_fill_with(1 << 20, |_| 0u8);
     });
     assert!(
-        message.contains("(raise it with Arena::builder().limit(..) or"),
+        message.contains("raise the limit with Arena::builder().limit(..) or"),
         "{message}"
     );
 }
@@ -61,7 +64,10 @@ fn a_pool_limit_advises_the_pool_builder() {
     });
     assert_eq!(
         message,
-        "arena: cannot allocate 1048576 bytes: the arena's limit of 4096 bytes would be exceeded \
-         (raise it with ArenaPool::builder().limit(..) or free memory first)"
+        "arena: cannot allocate 1048576 bytes: the arena's limit of 4096 bytes would be exceeded: \
+         its chunks hold 0 bytes and no new chunk for 1048576 bytes fits in the 4096 left (a chunk \
+         holds a power of two or whole pages of bytes less 64 for its bookkeeping, and what it \
+         holds counts against the limit); raise the limit with ArenaPool::builder().limit(..) or free \
+         memory first"
     );
 }
