@@ -13,5 +13,8 @@ pub use arena_core::{de, DeserializeIn};
 
 pub use arena_macros::{arena_alloc, arena_scope};
 
+#[doc(no_inline)]
+pub use arena_core::{allocator_api2, hashbrown};
+
 #[doc(hidden)]
 pub mod __private;

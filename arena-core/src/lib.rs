@@ -44,6 +44,41 @@ pub use crate::stats::Stats;
 pub use crate::string::ArenaString;
 pub use crate::vec::{ArenaVec, IntoIter};
 
+/// allocator-api2, in the version whose `Allocator` trait `&Arena` implements. Name its
+/// collections through this path (`arena::allocator_api2::vec::Vec<T, &Arena>`): a different
+/// version in your own dependencies would be a different trait, which `&Arena` does not
+/// implement ("multiple different versions of crate `allocator_api2`").
+///
+/// ```
+/// # use arena_core as arena;
+/// use arena::allocator_api2::vec::Vec;
+/// use arena::Arena;
+///
+/// let mem = Arena::new();
+/// let mut squares: Vec<u64, &Arena> = Vec::new_in(&mem);
+/// squares.extend((1..=4).map(|i| i * i));
+/// assert_eq!(squares, [1, 4, 9, 16]);
+/// ```
+pub use allocator_api2;
+
+/// hashbrown, in the version built against the same allocator-api2 as `&Arena`, so its maps and
+/// sets take `&Arena` as their allocator (`arena::hashbrown::HashMap<K, V, S, &Arena>`).
+/// [`ArenaHashMap`] wraps its `HashMap` for the common case.
+///
+/// ```
+/// # use arena_core as arena;
+/// use arena::hashbrown::{DefaultHashBuilder, HashSet};
+/// use arena::Arena;
+///
+/// let mem = Arena::new();
+/// let mut seen: HashSet<&str, DefaultHashBuilder, &Arena> = HashSet::new_in(&mem);
+/// for word in "to be or not to be".split(' ') {
+///     seen.insert(word);
+/// }
+/// assert_eq!(seen.len(), 4);
+/// ```
+pub use hashbrown;
+
 /// Bytes reserved by all arenas of the process together (standalone, pooled and retained): the
 /// figure `ARENA_MEMLIMIT` bounds.
 ///

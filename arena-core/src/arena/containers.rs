@@ -77,6 +77,21 @@ impl Arena {
     /// v.push(1u64);
     /// assert_eq!(v, [1]);
     /// ```
+    ///
+    /// The element type is inferred from the first value pushed, and `alloc_str`, `alloc_fmt`
+    /// and `alloc` return `&mut` references: a vector of arena strings that is to become a
+    /// `&'a [&'a str]` names its element type, and the pushed `&mut str` then coerces:
+    ///
+    /// ```
+    /// # use arena_core as arena;
+    /// use arena::{Arena, ArenaVec};
+    ///
+    /// let mem = Arena::new();
+    /// let mut tags: ArenaVec<&str> = mem.vec(); // `mem.vec()` alone: ArenaVec<&mut str>
+    /// tags.push(mem.alloc_str("api"));
+    /// let tags: &[&str] = tags.into_bump_slice();
+    /// assert_eq!(tags, ["api"]);
+    /// ```
     pub fn vec<T>(&self) -> ArenaVec<'_, T> {
         let () = AssertNoDrop::<T>::OK;
         ArenaVec::new_in(self)

@@ -41,6 +41,7 @@ impl Arena {
     /// }
     /// ```
     #[inline]
+    #[doc(alias = "clear")]
     pub fn reset(&mut self) {
         if self.drops.pending() == 0 && self.reserved_bytes() == self.newest_chunk_bytes.get() {
             // At most one chunk and nothing to drop: rewind it in place. (A chunk is kept whole,

@@ -14,6 +14,10 @@ use crate::string::ArenaString;
 impl Arena {
     /// Copies a string into the arena.
     ///
+    /// The string comes back as `&mut str`; it coerces to `&str` wherever that type is expected.
+    /// A container filled with these strings should name its element type, or it infers
+    /// `&mut str` (see [`vec`](Arena::vec)).
+    ///
     /// # Panics
     ///
     /// As [`alloc`](Arena::alloc).
@@ -268,6 +272,9 @@ impl Arena {
     /// ```
     #[inline]
     #[allow(clippy::mut_from_ref)]
+    #[doc(alias = "alloc_iter")]
+    #[doc(alias = "alloc_extend")]
+    #[doc(alias = "alloc_from_iter")]
     pub fn alloc_slice_fill_iter<T, I>(&self, items: I) -> &mut [T]
     where
         I: IntoIterator<Item = T>,
@@ -325,6 +332,9 @@ impl Arena {
     /// ```
     #[inline]
     #[allow(clippy::mut_from_ref)]
+    #[doc(alias = "format")]
+    #[doc(alias = "format!")]
+    #[doc(alias = "alloc_format")]
     pub fn alloc_fmt(&self, args: fmt::Arguments<'_>) -> &mut str {
         match self.try_alloc_fmt(args) {
             Ok(value) => value,
