@@ -132,6 +132,7 @@ impl ArenaBuilder {
     /// let mem = Arena::builder().build();
     /// assert_eq!(mem.stats().reserved_bytes, 0);
     /// ```
+    #[track_caller]
     pub fn build(self) -> Arena {
         self.try_build().unwrap_or_else(|err| err.panic())
     }
@@ -149,6 +150,7 @@ impl ArenaBuilder {
     /// let err = Arena::builder().capacity(1 << 20).limit(1 << 10).try_build().unwrap_err();
     /// assert!(err.to_string().contains("limit of 1024 bytes"));
     /// ```
+    #[track_caller]
     pub fn try_build(self) -> Result<Arena, AllocError> {
         let mut arena = Arena::new();
         arena.set_limit(self.limit, LimitSetBy::Builder);

@@ -465,7 +465,7 @@ impl ScopeGuard {
                 .emit(),
                 Place::Location(location) => {
                     let mut buffer = [0u8; 256];
-                    let place = format_location(location, &mut buffer);
+                    let place = crate::trace::format_location(location, &mut buffer);
                     TraceLine { place, ..line }.emit()
                 }
             }
@@ -475,19 +475,6 @@ impl ScopeGuard {
             arena.set_label(None);
         }
         end
-    }
-}
-
-/// `file:line` of a location, written into `buffer` (no allocation); cut if too long.
-fn format_location<'b>(location: &panic::Location<'_>, buffer: &'b mut [u8; 256]) -> &'b str {
-    use std::io::Write as _;
-    let mut cursor = std::io::Cursor::new(&mut buffer[..]);
-    let _ = write!(cursor, "{}:{}", location.file(), location.line());
-    let len = cursor.position() as usize;
-    let text = &buffer[..len];
-    match core::str::from_utf8(text) {
-        Ok(text) => text,
-        Err(err) => core::str::from_utf8(&text[..err.valid_up_to()]).unwrap_or(""),
     }
 }
 

@@ -9,7 +9,8 @@
 //! process reserved memory, how long the scope (or the free) took, bytes used at the end ->
 //! bytes still reserved afterwards, bytes reserved at the end, chunks holding them, allocations
 //! (`-` for an arena created before tracing was turned on, which was not counting them),
-//! destructors run, the arena's limit, its label (or the scope's call site), and the thread that
+//! destructors run, the arena's limit, its label (or else the scope's call site, or where a standalone
+//! arena was created), and the thread that
 //! ended the scope or freed the arena (its name, or `#` and its id for an unnamed thread): with
 //! per-thread pools, that is also whose pool the arena belongs to.
 
@@ -125,4 +126,20 @@ fn write_thread_id(line: &mut LineBuffer, id: std::thread::ThreadId) -> fmt::Res
     let text = core::str::from_utf8(&debug.bytes[..debug.len]).unwrap_or("");
     let digits = text.trim_start_matches("ThreadId(").trim_end_matches(')');
     write!(line, "#{digits}")
+}
+
+/// `file:line` of a location, written into `buffer` (no allocation); cut if too long.
+pub(crate) fn format_location<'b>(
+    location: &std::panic::Location<'_>,
+    buffer: &'b mut [u8; 256],
+) -> &'b str {
+    use std::io::Write as _;
+    let mut cursor = std::io::Cursor::new(&mut buffer[..]);
+    let _ = write!(cursor, "{}:{}", location.file(), location.line());
+    let len = cursor.position() as usize;
+    let text = &buffer[..len];
+    match core::str::from_utf8(text) {
+        Ok(text) => text,
+        Err(err) => core::str::from_utf8(&text[..err.valid_up_to()]).unwrap_or(""),
+    }
 }

@@ -187,6 +187,19 @@ fn child_trace() {
     let standalone = Arena::builder().label("standalone").build();
     standalone.alloc_slice_copy(&[1u8; 300]);
     standalone.free();
+    // Without a label, a standalone arena is traced by where it was created.
+    let made_here = line!() + 1;
+    let unlabelled = Arena::new();
+    unlabelled.alloc(1u64);
+    drop(unlabelled);
+    let built_here = line!() + 1;
+    let built = Arena::builder().limit(1 << 20).build();
+    built.alloc(1u64);
+    drop(built);
+    let reserved_here = line!() + 1;
+    let reserved = Arena::with_capacity(1 << 10);
+    drop(reserved);
+    eprintln!("@@ lines {made_here} {built_here} {reserved_here}");
 }
 
 #[test]
@@ -195,7 +208,7 @@ fn trace_lines_describe_each_scope_and_free() {
     let (ok, stderr) = run_child("child_trace", &[("ARENA_DEBUG", "arenatrace=1")]);
     assert!(ok, "{stderr}");
     let lines: Vec<&str> = stderr.lines().filter(|l| l.starts_with("arena ")).collect();
-    assert_eq!(lines.len(), 3, "{stderr}");
+    assert_eq!(lines.len(), 6, "{stderr}");
     // arena <seq> @<secs>s <ms> ms: <used>-><kept> B used->kept, <reserved> B reserved,
     // <chunks> chunks, <allocs> allocs, <drops> drops, limit <limit>, <place>
     let first: Vec<&str> = lines[0].split_whitespace().collect();
@@ -224,6 +237,20 @@ fn trace_lines_describe_each_scope_and_free() {
     );
     assert!(lines[2].contains("standalone"), "{}", lines[2]);
     assert!(lines[2].contains(" 1 allocs, 0 drops"), "{}", lines[2]);
+    let created: Vec<&str> = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("@@ lines "))
+        .expect("the child reports where it created its arenas")
+        .split(' ')
+        .collect();
+    for (line, created_at) in lines[3..].iter().zip(&created) {
+        let place = format!("tests/memlimit_and_trace.rs:{created_at}");
+        assert!(
+            line.contains(&format!(", {place}, thread ")),
+            "{line} should name {place}"
+        );
+    }
+    assert!(lines[4].contains("limit 1048576 B"), "{}", lines[4]);
 }
 
 #[test]
@@ -278,7 +305,7 @@ fn set_trace_applies_from_the_next_scope_of_a_warm_loop() {
     );
     assert!(lines[1].contains(" 2 allocs, 0 drops, "), "{}", lines[1]);
     assert!(
-        lines[2].contains(" - allocs, 0 drops, ") && lines[2].contains("unlabelled arena"),
+        lines[2].contains(" - allocs, 0 drops, ") && lines[2].contains("memlimit_and_trace.rs:"),
         "{}",
         lines[2]
     );

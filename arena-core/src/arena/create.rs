@@ -7,6 +7,7 @@
 use core::cell::Cell;
 use core::marker::PhantomData;
 use std::borrow::Cow;
+use std::panic::Location;
 
 use super::block::no_block;
 use super::sizes::NOT_STEADY;
@@ -28,6 +29,7 @@ impl Arena {
     /// let mem = Arena::new();
     /// assert_eq!(mem.stats().reserved_bytes, 0);
     /// ```
+    #[track_caller]
     pub fn new() -> Self {
         Arena {
             bump: Engine::with_min_align(),
@@ -51,6 +53,7 @@ impl Arena {
             spares: Cell::new(no_block()),
             spare_bytes: Cell::new(0),
             peak_used: Cell::new(0),
+            created_at: Location::caller(),
             _not_sync: PhantomData,
         }
         .with_bumpalo_fenced()
@@ -79,6 +82,7 @@ impl Arena {
     /// assert!(mem.stats().reserved_bytes >= 64 << 10);
     /// assert_eq!(mem.stats().chunks, 1);
     /// ```
+    #[track_caller]
     pub fn with_capacity(bytes: usize) -> Self {
         Self::try_with_capacity(bytes).unwrap_or_else(|err| err.panic())
     }
@@ -91,6 +95,7 @@ impl Arena {
     ///
     /// assert!(Arena::try_with_capacity(usize::MAX).is_err());
     /// ```
+    #[track_caller]
     pub fn try_with_capacity(bytes: usize) -> Result<Self, AllocError> {
         let mut arena = Arena::new();
         arena.reserve_fresh(bytes)?;
@@ -128,6 +133,12 @@ impl Arena {
         self.label.as_deref()
     }
 
+    /// Where the arena was created (the call of `Arena::new`, `with_capacity` or the builder's
+    /// `build`): what a trace line shows for an arena without a label.
+    pub(crate) fn created_at(&self) -> &'static Location<'static> {
+        self.created_at
+    }
+
     /// The arena's own limit on reserved bytes, if it has one.
     ///
     /// ```
@@ -143,6 +154,7 @@ impl Arena {
 
 impl Default for Arena {
     /// The same as [`Arena::new`].
+    #[track_caller]
     fn default() -> Self {
         Arena::new()
     }

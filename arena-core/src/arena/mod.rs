@@ -231,6 +231,8 @@ pub struct Arena {
     /// The most bytes held before a rewind since the last reset (see
     /// `Arena::peak_used_bytes`).
     peak_used: Cell<usize>,
+    /// Where the arena was created, for the trace line of an arena without a label.
+    created_at: &'static std::panic::Location<'static>,
     /// `Arena` holds raw pointers to the values in its drop list; they are not shared.
     _not_sync: PhantomData<Cell<()>>,
 }

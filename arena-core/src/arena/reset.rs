@@ -132,6 +132,11 @@ impl Arena {
         let run = self.drops.run_all();
         if let Some(started) = started {
             if !self.pooled {
+                let mut buffer = [0u8; 256];
+                let place = match self.label() {
+                    Some(label) => label,
+                    None => crate::trace::format_location(self.created_at(), &mut buffer),
+                };
                 TraceLine {
                     started,
                     used,
@@ -141,7 +146,7 @@ impl Arena {
                     allocations,
                     drops: run.count,
                     limit: self.limit,
-                    place: self.label().unwrap_or("unlabelled arena"),
+                    place,
                 }
                 .emit();
             }
