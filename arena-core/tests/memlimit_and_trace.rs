@@ -246,7 +246,7 @@ fn trace_lines_describe_each_scope_and_free() {
     for (line, created_at) in lines[3..].iter().zip(&created) {
         let place = format!("tests/memlimit_and_trace.rs:{created_at}");
         assert!(
-            line.contains(&format!(", {place}, thread ")),
+            line.contains(&format!("{place}, thread ")),
             "{line} should name {place}"
         );
     }
