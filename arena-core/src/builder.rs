@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use crate::arena::Arena;
-use crate::error::{AllocError, LimitSetBy};
+use crate::error::{AllocError, LimitSetBy, OrPanic};
 
 /// Configures an [`Arena`] before it is created. Made by [`Arena::builder`].
 ///
@@ -134,7 +134,7 @@ impl ArenaBuilder {
     /// ```
     #[track_caller]
     pub fn build(self) -> Arena {
-        self.try_build().unwrap_or_else(|err| err.panic())
+        self.try_build().or_panic()
     }
 
     /// Creates the arena, or says why its capacity cannot be reserved.

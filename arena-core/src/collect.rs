@@ -2,7 +2,7 @@
 
 use core::hash::Hash;
 
-use crate::arena::Arena;
+use crate::arena::{Arena, AssertNoDrop};
 use crate::hash_map::ArenaHashMap;
 use crate::string::ArenaString;
 use crate::vec::ArenaVec;
@@ -39,6 +39,7 @@ pub trait FromIteratorIn<'a, T>: Sized {
 /// ```
 pub trait CollectIn: Iterator + Sized {
     /// Collects the items into a container allocated in `arena`.
+    #[track_caller]
     fn collect_in<'a, C: FromIteratorIn<'a, Self::Item>>(self, arena: &'a Arena) -> C {
         C::from_iter_in(self, arena)
     }
@@ -47,14 +48,17 @@ pub trait CollectIn: Iterator + Sized {
 impl<I: Iterator> CollectIn for I {}
 
 impl<'a, T> FromIteratorIn<'a, T> for ArenaVec<'a, T> {
+    #[track_caller]
     fn from_iter_in<I: IntoIterator<Item = T>>(items: I, arena: &'a Arena) -> Self {
-        let mut vec = ArenaVec::new_in(arena);
+        let () = AssertNoDrop::<T>::OK;
+        let mut vec = ArenaVec::new_in_raw(arena);
         vec.extend(items);
         vec
     }
 }
 
 impl<'a> FromIteratorIn<'a, char> for ArenaString<'a> {
+    #[track_caller]
     fn from_iter_in<I: IntoIterator<Item = char>>(items: I, arena: &'a Arena) -> Self {
         let mut s = ArenaString::new_in(arena);
         s.extend(items);
@@ -63,6 +67,7 @@ impl<'a> FromIteratorIn<'a, char> for ArenaString<'a> {
 }
 
 impl<'a, 's> FromIteratorIn<'a, &'s str> for ArenaString<'a> {
+    #[track_caller]
     fn from_iter_in<I: IntoIterator<Item = &'s str>>(items: I, arena: &'a Arena) -> Self {
         let mut s = ArenaString::new_in(arena);
         s.extend(items);
@@ -71,8 +76,11 @@ impl<'a, 's> FromIteratorIn<'a, &'s str> for ArenaString<'a> {
 }
 
 impl<'a, K: Eq + Hash, V> FromIteratorIn<'a, (K, V)> for ArenaHashMap<'a, K, V> {
+    #[track_caller]
     fn from_iter_in<I: IntoIterator<Item = (K, V)>>(items: I, arena: &'a Arena) -> Self {
-        let mut map = ArenaHashMap::new_in(arena);
+        let () = AssertNoDrop::<K>::OK;
+        let () = AssertNoDrop::<V>::OK;
+        let mut map = ArenaHashMap::new_in_raw(arena);
         map.extend(items);
         map
     }

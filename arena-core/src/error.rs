@@ -214,11 +214,33 @@ impl From<AllocError> for allocator_api2::alloc::AllocError {
 }
 
 impl AllocError {
-    /// Panics with this error's message (the non-`try_` methods).
+    /// Panics with this error's message, at the caller's location (see [`OrPanic`]).
     #[cold]
     #[inline(never)]
     #[track_caller]
     pub(crate) fn panic(self) -> ! {
         panic!("{self}")
+    }
+}
+
+/// The one way a non-`try_` method turns its `try_` twin's error into a panic:
+/// `self.try_x(..).or_panic()`.
+///
+/// Every function on the way, from the public method the user called to [`AllocError::panic`],
+/// is `#[track_caller]` and none is a closure (a closure would report its own line), so the
+/// panic names the user's line.
+pub(crate) trait OrPanic<T> {
+    /// The value, or a panic with the error's message at the caller's location.
+    fn or_panic(self) -> T;
+}
+
+impl<T> OrPanic<T> for Result<T, AllocError> {
+    #[inline(always)]
+    #[track_caller]
+    fn or_panic(self) -> T {
+        match self {
+            Ok(value) => value,
+            Err(err) => err.panic(),
+        }
     }
 }

@@ -10,7 +10,7 @@ use hashbrown::hash_map::{Entry, Iter, IterMut, Keys, Values, ValuesMut};
 use hashbrown::{DefaultHashBuilder, HashMap};
 
 use crate::arena::{Arena, AssertNoDrop};
-use crate::error::{AllocError, AllocErrorKind};
+use crate::error::{AllocError, AllocErrorKind, OrPanic};
 
 /// A hash map (hashbrown's SwissTable) whose table lives in an [`Arena`].
 ///
@@ -48,6 +48,14 @@ impl<'a, K, V> ArenaHashMap<'a, K, V> {
     pub fn new_in(arena: &'a Arena) -> Self {
         let () = AssertNoDrop::<K>::OK;
         let () = AssertNoDrop::<V>::OK;
+        Self::new_in_raw(arena)
+    }
+
+    /// [`new_in`](ArenaHashMap::new_in) without the drop-rule check, for callers that made it
+    /// already (each public entry point checks once, so a refused type gets one note, at the
+    /// user's call). A map of a type that needs `Drop` would only leak, which is safe.
+    #[inline]
+    pub(crate) fn new_in_raw(arena: &'a Arena) -> Self {
         ArenaHashMap {
             inner: ManuallyDrop::new(HashMap::with_hasher_in(
                 DefaultHashBuilder::default(),
@@ -237,8 +245,11 @@ impl<'a, K: Eq + Hash, V> ArenaHashMap<'a, K, V> {
     /// let m: ArenaHashMap<'_, u32, u32> = ArenaHashMap::with_capacity_in(8, &mem);
     /// assert!(m.capacity() >= 8);
     /// ```
+    #[track_caller]
     pub fn with_capacity_in(capacity: usize, arena: &'a Arena) -> Self {
-        Self::try_with_capacity_in(capacity, arena).unwrap_or_else(|err| err.panic())
+        let () = AssertNoDrop::<K>::OK;
+        let () = AssertNoDrop::<V>::OK;
+        Self::try_with_capacity_in_raw(capacity, arena).or_panic()
     }
 
     /// Like [`with_capacity_in`](ArenaHashMap::with_capacity_in), returning an error instead of
@@ -256,7 +267,18 @@ impl<'a, K: Eq + Hash, V> ArenaHashMap<'a, K, V> {
     /// assert!(ArenaHashMap::<u32, u32>::try_with_capacity_in(8, &mem).is_err());
     /// ```
     pub fn try_with_capacity_in(capacity: usize, arena: &'a Arena) -> Result<Self, AllocError> {
-        let mut map = Self::new_in(arena);
+        let () = AssertNoDrop::<K>::OK;
+        let () = AssertNoDrop::<V>::OK;
+        Self::try_with_capacity_in_raw(capacity, arena)
+    }
+
+    /// [`try_with_capacity_in`](ArenaHashMap::try_with_capacity_in) without the drop-rule
+    /// check, as [`new_in_raw`](ArenaHashMap::new_in_raw).
+    pub(crate) fn try_with_capacity_in_raw(
+        capacity: usize,
+        arena: &'a Arena,
+    ) -> Result<Self, AllocError> {
+        let mut map = Self::new_in_raw(arena);
         map.try_reserve(capacity)?;
         Ok(map)
     }
@@ -276,10 +298,9 @@ impl<'a, K: Eq + Hash, V> ArenaHashMap<'a, K, V> {
     /// m.reserve(100);
     /// assert!(m.capacity() >= 100);
     /// ```
+    #[track_caller]
     pub fn reserve(&mut self, additional: usize) {
-        if let Err(err) = self.try_reserve(additional) {
-            err.panic()
-        }
+        self.try_reserve(additional).or_panic()
     }
 
     /// Makes room for `additional` more entries, or says why it cannot.
@@ -322,6 +343,7 @@ impl<'a, K: Eq + Hash, V> ArenaHashMap<'a, K, V> {
 
     /// Makes sure one more entry fits, panicking with the arena's message if it does not.
     #[inline]
+    #[track_caller]
     fn reserve_one(&mut self) {
         if self.inner.len() == self.inner.capacity() {
             self.reserve(1);
@@ -345,6 +367,7 @@ impl<'a, K: Eq + Hash, V> ArenaHashMap<'a, K, V> {
     /// assert_eq!(m.insert("k", 2), Some(1));
     /// ```
     #[inline]
+    #[track_caller]
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
         self.reserve_one();
         self.inner.insert(key, value)
@@ -386,6 +409,7 @@ impl<'a, K: Eq + Hash, V> ArenaHashMap<'a, K, V> {
     /// *m.entry("hits").or_insert(0) += 1;
     /// assert_eq!(m["hits"], 1);
     /// ```
+    #[track_caller]
     pub fn entry(&mut self, key: K) -> Entry<'_, K, V, DefaultHashBuilder, &'a Arena> {
         self.reserve_one();
         self.inner.entry(key)
@@ -488,6 +512,7 @@ where
 }
 
 impl<K: Eq + Hash, V> Extend<(K, V)> for ArenaHashMap<'_, K, V> {
+    #[track_caller]
     fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, entries: I) {
         let entries = entries.into_iter();
         self.reserve(entries.size_hint().0);
@@ -534,8 +559,10 @@ impl<K: Eq + Hash, V: Eq> Eq for ArenaHashMap<'_, K, V> {}
 
 impl<K: Eq + Hash + Clone, V: Clone> Clone for ArenaHashMap<'_, K, V> {
     /// Copies the entries into a new table in the same arena.
+    #[track_caller]
     fn clone(&self) -> Self {
-        let mut copy = ArenaHashMap::with_capacity_in(self.len(), self.arena());
+        // The drop rule was checked when this map was made.
+        let mut copy = ArenaHashMap::try_with_capacity_in_raw(self.len(), self.arena()).or_panic();
         copy.extend(self.iter().map(|(k, v)| (k.clone(), v.clone())));
         copy
     }

@@ -21,7 +21,7 @@ use std::time::Instant;
 use crate::arena::Arena;
 use crate::config;
 use crate::drop_list::DestructorPanic;
-use crate::error::{AllocError, AllocErrorKind, LimitSetBy};
+use crate::error::{AllocError, AllocErrorKind, LimitSetBy, OrPanic};
 use crate::scope::reset_with_retention;
 use crate::trace::TraceLine;
 
@@ -273,7 +273,7 @@ impl ArenaPool {
     /// ```
     #[track_caller]
     pub fn get(&self) -> PooledArena<'_> {
-        self.try_get().unwrap_or_else(|err| err.panic())
+        self.try_get().or_panic()
     }
 
     /// Like [`get`](ArenaPool::get), returning an error instead of panicking. The pool stays

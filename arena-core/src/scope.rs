@@ -24,7 +24,7 @@ use std::time::Instant;
 use crate::arena::Arena;
 use crate::config::{self, KnobState, Retain};
 use crate::drop_list::DestructorPanic;
-use crate::error::LimitSetBy;
+use crate::error::{LimitSetBy, OrPanic};
 use crate::trace::TraceLine;
 
 /// Options of one scope; what `arena_scope!(capacity = .., limit = .., label = .., |mem| ..)`
@@ -131,11 +131,13 @@ pub fn scope<R>(f: impl for<'a> FnOnce(&'a Arena) -> R) -> R {
 
 /// The entry point of `arena_scope!`: [`scope`] with options.
 #[inline]
+#[track_caller]
 pub fn scope_with<R>(options: ScopeOptions, f: impl for<'a> FnOnce(&'a Arena) -> R) -> R {
     run_scope(&options, None, f)
 }
 
 #[inline(always)]
+#[track_caller]
 fn run_scope<R>(
     options: &ScopeOptions,
     location: Option<&'static panic::Location<'static>>,
@@ -171,6 +173,7 @@ fn run_fast_scope<R>(slot: NonNull<Slot>, f: impl for<'a> FnOnce(&'a Arena) -> R
 /// A scope with options, tracing, knobs not loaded yet or changed, an arena not in the steady
 /// state yet, or the first scope of this depth on this thread.
 #[inline(never)]
+#[track_caller]
 fn run_scope_slow<R>(
     options: ScopeOptions,
     location: Option<&'static panic::Location<'static>>,
@@ -311,6 +314,7 @@ fn refresh_fast_path(slot: &Slot) {
 /// The cold part of a scope's entry: first load of the knobs, tracing.
 #[cold]
 #[inline(never)]
+#[track_caller]
 fn entry_slow(state: KnobState) -> Option<Instant> {
     let state = if !state.is_loaded() {
         match config::ensure_loaded() {
@@ -350,6 +354,7 @@ pub(crate) struct ScopeEnd {
 
 impl ScopeGuard {
     #[inline]
+    #[track_caller]
     fn enter(
         slot: NonNull<Slot>,
         options: &ScopeOptions,
@@ -378,6 +383,7 @@ impl ScopeGuard {
     }
 
     #[cold]
+    #[track_caller]
     fn apply_options(&mut self, options: &ScopeOptions) {
         self.options_used = true;
         // SAFETY: the scope has not started yet; the guard is the arena's only user.
@@ -513,6 +519,7 @@ pub(crate) fn reset_with_retention(arena: &mut Arena, at_least: usize) -> ScopeE
 /// The arena of a scope that finds no pool (its thread is tearing down its thread-locals): the
 /// same options, so its limit holds as in any scope.
 #[cold]
+#[track_caller]
 fn standalone_arena(options: &ScopeOptions) -> Arena {
     let mut builder = Arena::builder();
     if let Some(limit) = options.limit {
@@ -524,7 +531,7 @@ fn standalone_arena(options: &ScopeOptions) -> Arena {
     if let Some(capacity) = options.capacity {
         builder = builder.capacity(capacity);
     }
-    let mut arena = builder.try_build().unwrap_or_else(|err| err.panic());
+    let mut arena = builder.try_build().or_panic();
     arena.set_limit(options.limit, LimitSetBy::Scope);
     arena
 }

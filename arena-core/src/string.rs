@@ -63,6 +63,7 @@ impl<'a> ArenaString<'a> {
     /// let mem = Arena::new();
     /// assert!(ArenaString::with_capacity_in(16, &mem).capacity() >= 16);
     /// ```
+    #[track_caller]
     pub fn with_capacity_in(capacity: usize, arena: &'a Arena) -> Self {
         ArenaString {
             bytes: ArenaVec::with_capacity_in(capacity, arena),
@@ -98,6 +99,7 @@ impl<'a> ArenaString<'a> {
     /// let mem = Arena::new();
     /// assert_eq!(ArenaString::from_str_in("hi", &mem), "hi");
     /// ```
+    #[track_caller]
     pub fn from_str_in(src: &str, arena: &'a Arena) -> Self {
         let mut s = ArenaString::with_capacity_in(src.len(), arena);
         s.push_str(src);
@@ -134,6 +136,7 @@ impl<'a> ArenaString<'a> {
     /// assert_eq!(s, "ab");
     /// ```
     #[inline]
+    #[track_caller]
     pub fn push_str(&mut self, src: &str) {
         self.bytes.extend_from_slice(src.as_bytes())
     }
@@ -173,6 +176,7 @@ impl<'a> ArenaString<'a> {
     /// assert_eq!(s, "é");
     /// ```
     #[inline]
+    #[track_caller]
     pub fn push(&mut self, ch: char) {
         self.push_str(ch.encode_utf8(&mut [0; 4]))
     }
@@ -335,6 +339,7 @@ impl<'a> ArenaString<'a> {
     /// s.try_write_fmt(format_args!("{}+{}", 1, 2)).unwrap();
     /// assert_eq!(s, "1+2");
     /// ```
+    #[track_caller]
     pub fn try_write_fmt(&mut self, args: fmt::Arguments<'_>) -> Result<(), AllocError> {
         struct Writer<'s, 'a> {
             out: &'s mut ArenaString<'a>,
@@ -409,6 +414,7 @@ impl fmt::Display for ArenaString<'_> {
 
 impl Clone for ArenaString<'_> {
     /// Copies the text into a new buffer in the same arena.
+    #[track_caller]
     fn clone(&self) -> Self {
         ArenaString::from_str_in(self, self.arena())
     }
@@ -489,6 +495,7 @@ impl Hash for ArenaString<'_> {
 }
 
 impl Extend<char> for ArenaString<'_> {
+    #[track_caller]
     fn extend<I: IntoIterator<Item = char>>(&mut self, chars: I) {
         for ch in chars {
             self.push(ch);
@@ -497,6 +504,7 @@ impl Extend<char> for ArenaString<'_> {
 }
 
 impl<'s> Extend<&'s str> for ArenaString<'_> {
+    #[track_caller]
     fn extend<I: IntoIterator<Item = &'s str>>(&mut self, parts: I) {
         for part in parts {
             self.push_str(part);

@@ -9,7 +9,7 @@ use core::slice::SliceIndex;
 use allocator_api2::vec::Vec as ApiVec;
 
 use crate::arena::{Arena, AssertNoDrop};
-use crate::error::{AllocError, AllocErrorKind};
+use crate::error::{AllocError, AllocErrorKind, OrPanic};
 
 /// A vector whose buffer lives in an [`Arena`]: Go's arena slices (`arena.MakeSlice`), growable.
 ///
@@ -57,6 +57,7 @@ pub struct ArenaVec<'a, T> {
 /// still owns its old buffer, untouched.
 #[cold]
 #[inline(never)]
+#[track_caller]
 fn grow_buffer_for_one<T>(
     arena: &Arena,
     ptr: *mut T,
@@ -74,10 +75,8 @@ fn grow_buffer_for_one<T>(
     let mut grown = ArenaVec {
         inner: ManuallyDrop::new(inner),
     };
-    if let Err(err) = grown.try_reserve(1) {
-        // `try_reserve` left the buffer as it was, and the caller still holds it.
-        err.panic()
-    }
+    // On an error `try_reserve` left the buffer as it was, and the caller still holds it.
+    grown.try_reserve(1).or_panic();
     (grown.inner.as_mut_ptr(), grown.inner.capacity())
 }
 
@@ -99,9 +98,7 @@ impl<'a, T> ArenaVec<'a, T> {
     #[inline]
     pub fn new_in(arena: &'a Arena) -> Self {
         let () = AssertNoDrop::<T>::OK;
-        ArenaVec {
-            inner: ManuallyDrop::new(ApiVec::new_in(arena)),
-        }
+        Self::new_in_raw(arena)
     }
 
     /// An empty vector in `arena` with room for `capacity` elements.
@@ -119,8 +116,10 @@ impl<'a, T> ArenaVec<'a, T> {
     /// let v: ArenaVec<'_, u8> = ArenaVec::with_capacity_in(10, &mem);
     /// assert!(v.capacity() >= 10);
     /// ```
+    #[track_caller]
     pub fn with_capacity_in(capacity: usize, arena: &'a Arena) -> Self {
-        Self::try_with_capacity_in(capacity, arena).unwrap_or_else(|err| err.panic())
+        let () = AssertNoDrop::<T>::OK;
+        Self::try_with_capacity_in_raw(capacity, arena).or_panic()
     }
 
     /// Like [`with_capacity_in`](ArenaVec::with_capacity_in), returning an error instead of
@@ -139,10 +138,30 @@ impl<'a, T> ArenaVec<'a, T> {
     /// ```
     #[inline]
     pub fn try_with_capacity_in(capacity: usize, arena: &'a Arena) -> Result<Self, AllocError> {
-        if capacity == 0 || core::mem::size_of::<T>() == 0 {
-            return Ok(Self::new_in(arena));
-        }
         let () = AssertNoDrop::<T>::OK;
+        Self::try_with_capacity_in_raw(capacity, arena)
+    }
+
+    /// [`new_in`](ArenaVec::new_in) without the drop-rule check, for callers that made it
+    /// already (each public entry point checks once, so a refused type gets one note, at the
+    /// user's call). A vector of a type that needs `Drop` would only leak, which is safe.
+    #[inline]
+    pub(crate) fn new_in_raw(arena: &'a Arena) -> Self {
+        ArenaVec {
+            inner: ManuallyDrop::new(ApiVec::new_in(arena)),
+        }
+    }
+
+    /// [`try_with_capacity_in`](ArenaVec::try_with_capacity_in) without the drop-rule check,
+    /// as [`new_in_raw`](ArenaVec::new_in_raw).
+    #[inline]
+    pub(crate) fn try_with_capacity_in_raw(
+        capacity: usize,
+        arena: &'a Arena,
+    ) -> Result<Self, AllocError> {
+        if capacity == 0 || core::mem::size_of::<T>() == 0 {
+            return Ok(Self::new_in_raw(arena));
+        }
         // One bump, inlined, instead of the growth path.
         let buffer = arena.try_alloc_array::<T>(capacity)?;
         // SAFETY: `buffer` is a fresh allocation from `arena` with the layout `Layout::array::<T>
@@ -186,6 +205,7 @@ impl<'a, T> ArenaVec<'a, T> {
     /// assert_eq!(v, [1, 2]);
     /// ```
     #[inline(always)]
+    #[track_caller]
     pub fn push(&mut self, value: T) {
         let len = self.inner.len();
         if len == self.inner.capacity() {
@@ -203,6 +223,7 @@ impl<'a, T> ArenaVec<'a, T> {
     /// growth, by value, and come back the same way: the vector's address never escapes, so a
     /// loop of `push`es keeps its pointer, length and capacity in registers.
     #[inline(always)]
+    #[track_caller]
     fn grow_one(&mut self) {
         let arena = self.arena();
         let len = self.inner.len();
@@ -254,10 +275,9 @@ impl<'a, T> ArenaVec<'a, T> {
     /// v.reserve(64);
     /// assert!(v.capacity() >= 64);
     /// ```
+    #[track_caller]
     pub fn reserve(&mut self, additional: usize) {
-        if let Err(err) = self.try_reserve(additional) {
-            err.panic()
-        }
+        self.try_reserve(additional).or_panic()
     }
 
     /// Makes room for at least `additional` more elements, or says why it cannot.
@@ -342,6 +362,7 @@ impl<'a, T> ArenaVec<'a, T> {
     /// v.insert(1, 2);
     /// assert_eq!(v, [1, 2, 3]);
     /// ```
+    #[track_caller]
     pub fn insert(&mut self, index: usize, value: T) {
         assert!(
             index <= self.len(),
@@ -546,10 +567,9 @@ impl<'a, T: Copy> ArenaVec<'a, T> {
     /// assert_eq!(v, [1, 2]);
     /// ```
     #[inline]
+    #[track_caller]
     pub fn extend_from_slice(&mut self, src: &[T]) {
-        if let Err(err) = self.try_extend_from_slice(src) {
-            err.panic()
-        }
+        self.try_extend_from_slice(src).or_panic()
     }
 
     /// Like [`extend_from_slice`](ArenaVec::extend_from_slice), returning an error instead of
@@ -653,6 +673,7 @@ impl<T> core::borrow::Borrow<[T]> for ArenaVec<'_, T> {
 }
 
 impl<T> Extend<T> for ArenaVec<'_, T> {
+    #[track_caller]
     fn extend<I: IntoIterator<Item = T>>(&mut self, items: I) {
         let items = items.into_iter();
         self.reserve(items.size_hint().0);
@@ -663,6 +684,7 @@ impl<T> Extend<T> for ArenaVec<'_, T> {
 }
 
 impl<'v, T: Copy + 'v> Extend<&'v T> for ArenaVec<'_, T> {
+    #[track_caller]
     fn extend<I: IntoIterator<Item = &'v T>>(&mut self, items: I) {
         self.extend(items.into_iter().copied())
     }
@@ -749,8 +771,10 @@ impl<T: fmt::Debug> fmt::Debug for ArenaVec<'_, T> {
 
 impl<'a, T: Clone> Clone for ArenaVec<'a, T> {
     /// Clones the elements into a new buffer in the same arena.
+    #[track_caller]
     fn clone(&self) -> Self {
-        let mut copy = ArenaVec::with_capacity_in(self.len(), self.arena());
+        // The drop rule was checked when this vector was made.
+        let mut copy = ArenaVec::try_with_capacity_in_raw(self.len(), self.arena()).or_panic();
         copy.extend(self.iter().cloned());
         copy
     }

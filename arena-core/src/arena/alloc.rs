@@ -1,8 +1,12 @@
 //! The public allocation API for layouts and single values: `alloc_layout`, `alloc`,
 //! `alloc_default`, `alloc_with`, `alloc_droppable`, each with its `try_` twin.
 //!
-//! Each entry point checks the drop rule at compile time and takes its memory from the block
-//! engine (`try_alloc_counted`); `alloc_droppable` also links a node into the drop list.
+//! Each public entry point checks the drop rule once, at compile time, and hands the work to
+//! one body shared by the twins (`put_with`, which does not check it again, so a refused type
+//! gets one note at the user's call); each panicking twin is its `try_` twin plus
+//! [`or_panic`](crate::error::OrPanic), `#[track_caller]`, so a panic names the user's line.
+//! The memory comes from the block engine (`try_alloc_counted`); `alloc_droppable` also links a
+//! node into the drop list.
 
 use core::alloc::Layout;
 use core::mem;
@@ -11,8 +15,10 @@ use core::ptr::NonNull;
 use super::sizes::NOT_STEADY;
 use super::{Arena, AssertNoDrop};
 use crate::drop_list::DropNode;
-use crate::error::AllocError;
+use crate::error::{AllocError, OrPanic};
 
+// `&self` to `&mut`: each method hands out a new allocation, disjoint from every other.
+#[allow(clippy::mut_from_ref)]
 impl Arena {
     /// Allocates uninitialized memory for `layout` and returns a pointer to it.
     ///
@@ -34,11 +40,9 @@ impl Arena {
     /// assert_eq!(p.as_ptr() as usize % 4096, 0);
     /// ```
     #[inline(always)]
+    #[track_caller]
     pub fn alloc_layout(&self, layout: Layout) -> NonNull<u8> {
-        match self.try_alloc_layout(layout) {
-            Ok(ptr) => ptr,
-            Err(err) => err.panic(),
-        }
+        self.try_alloc_layout(layout).or_panic()
     }
 
     /// Allocates uninitialized memory for `layout`, or says why it cannot.
@@ -81,10 +85,10 @@ impl Arena {
     /// assert_eq!(*point, (5, 4));
     /// ```
     #[inline(always)]
-    #[allow(clippy::mut_from_ref)]
+    #[track_caller]
     pub fn alloc<T>(&self, value: T) -> &mut T {
         let () = AssertNoDrop::<T>::OK;
-        self.alloc_with(|| value)
+        self.put_with(|| value).or_panic()
     }
 
     /// Like [`alloc`](Arena::alloc), returning an error instead of panicking.
@@ -102,10 +106,9 @@ impl Arena {
     /// assert!(mem.try_alloc([0u8; 64]).is_err());
     /// ```
     #[inline(always)]
-    #[allow(clippy::mut_from_ref)]
     pub fn try_alloc<T>(&self, value: T) -> Result<&mut T, AllocError> {
         let () = AssertNoDrop::<T>::OK;
-        self.try_alloc_with(|| value)
+        self.put_with(|| value)
     }
 
     /// Allocates `T::default()` in the arena: Go's `arena.New[T](mem)`, which returns a pointer
@@ -128,10 +131,10 @@ impl Arena {
     /// assert_eq!(c.hits, 1);
     /// ```
     #[inline(always)]
-    #[allow(clippy::mut_from_ref)]
+    #[track_caller]
     pub fn alloc_default<T: Default>(&self) -> &mut T {
         let () = AssertNoDrop::<T>::OK;
-        self.alloc_with(T::default)
+        self.put_with(T::default).or_panic()
     }
 
     /// Like [`alloc_default`](Arena::alloc_default), returning an error instead of panicking.
@@ -148,10 +151,9 @@ impl Arena {
     /// assert_eq!(*mem.try_alloc_default::<u32>().unwrap(), 0);
     /// ```
     #[inline(always)]
-    #[allow(clippy::mut_from_ref)]
     pub fn try_alloc_default<T: Default>(&self) -> Result<&mut T, AllocError> {
         let () = AssertNoDrop::<T>::OK;
-        self.try_alloc_with(T::default)
+        self.put_with(T::default)
     }
 
     /// Allocates space first and then writes `make()` straight into it, so a large value can be
@@ -170,13 +172,10 @@ impl Arena {
     /// assert_eq!(table.len(), 4096);
     /// ```
     #[inline(always)]
-    #[allow(clippy::mut_from_ref)]
+    #[track_caller]
     pub fn alloc_with<T, F: FnOnce() -> T>(&self, make: F) -> &mut T {
         let () = AssertNoDrop::<T>::OK;
-        match self.try_alloc_with(make) {
-            Ok(value) => value,
-            Err(err) => err.panic(),
-        }
+        self.put_with(make).or_panic()
     }
 
     /// Like [`alloc_with`](Arena::alloc_with), returning an error instead of panicking (`make`
@@ -194,17 +193,9 @@ impl Arena {
     /// assert!(mem.try_alloc_with(|| -> [u8; 16] { unreachable!() }).is_err());
     /// ```
     #[inline(always)]
-    #[allow(clippy::mut_from_ref)]
     pub fn try_alloc_with<T, F: FnOnce() -> T>(&self, make: F) -> Result<&mut T, AllocError> {
         let () = AssertNoDrop::<T>::OK;
-        let ptr = self.try_alloc_counted(Layout::new::<T>())?.cast::<T>();
-        // SAFETY: `ptr` is freshly allocated for `Layout::new::<T>()`, so it is aligned, valid
-        // for writes of a `T` and not aliased; the reference borrows `self`, so it cannot outlive
-        // the memory (reset needs `&mut self`, free needs `self`).
-        unsafe {
-            ptr.as_ptr().write(make());
-            Ok(&mut *ptr.as_ptr())
-        }
+        self.put_with(make)
     }
 
     /// Moves a value that owns resources (a `String`, a `Vec`, a file) into the arena and
@@ -230,12 +221,9 @@ impl Arena {
     /// assert_eq!(mem.stats().drops_pending, 0);
     /// ```
     #[inline]
-    #[allow(clippy::mut_from_ref)]
+    #[track_caller]
     pub fn alloc_droppable<T: Send + 'static>(&self, value: T) -> &mut T {
-        match self.try_alloc_droppable(value) {
-            Ok(value) => value,
-            Err(err) => err.panic(),
-        }
+        self.try_alloc_droppable(value).or_panic()
     }
 
     /// Like [`alloc_droppable`](Arena::alloc_droppable), returning an error instead of
@@ -254,15 +242,9 @@ impl Arena {
     /// assert_eq!(mem.stats().drops_pending, 0);
     /// ```
     #[inline]
-    #[allow(clippy::mut_from_ref)]
     pub fn try_alloc_droppable<T: Send + 'static>(&self, value: T) -> Result<&mut T, AllocError> {
         if !mem::needs_drop::<T>() {
-            let ptr = self.try_alloc_counted(Layout::new::<T>())?.cast::<T>();
-            // SAFETY: as in `try_alloc_with`: fresh, aligned, exclusive memory for one `T`.
-            return unsafe {
-                ptr.as_ptr().write(value);
-                Ok(&mut *ptr.as_ptr())
-            };
+            return self.put_with(|| value);
         }
         let node = self
             .try_alloc_counted(Layout::new::<DropNode<T>>())?
@@ -277,6 +259,25 @@ impl Arena {
             self.drops.push(node);
             self.steady_floor.set(NOT_STEADY);
             Ok((*node.as_ptr()).value_mut())
+        }
+    }
+}
+
+/// The body the twins share. It does not check the drop rule: every public caller has checked
+/// it already (a value that needs `Drop` put here would only leak, which is safe).
+// `&self` to `&mut`: a new allocation, disjoint from every other.
+#[allow(clippy::mut_from_ref)]
+impl Arena {
+    /// Allocates a `T` and writes `make()` straight into it.
+    #[inline(always)]
+    fn put_with<T, F: FnOnce() -> T>(&self, make: F) -> Result<&mut T, AllocError> {
+        let ptr = self.try_alloc_counted(Layout::new::<T>())?.cast::<T>();
+        // SAFETY: `ptr` is freshly allocated for `Layout::new::<T>()`, so it is aligned, valid
+        // for writes of a `T` and not aliased; the reference borrows `self`, so it cannot outlive
+        // the memory (reset needs `&mut self`, free needs `self`).
+        unsafe {
+            ptr.as_ptr().write(make());
+            Ok(&mut *ptr.as_ptr())
         }
     }
 }

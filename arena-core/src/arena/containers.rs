@@ -1,11 +1,13 @@
 //! The container constructors on [`Arena`]: `vec`, `vec_with_capacity`, `make_slice`, `string`,
 //! `string_with_capacity`, `hash_map`, `hash_map_with_capacity`, with their `try_` twins.
 //!
-//! Each is a shorthand for the container's own `*_in` constructor; this is the one room of the
-//! arena that depends on the containers.
+//! Each is a shorthand for the container's own `*_in` constructor: it checks the drop rule once,
+//! at the user's call, and builds through the container's unchecked constructor, so a refused
+//! type gets one note; the panicking twins are the `try_` twins plus `or_panic`,
+//! `#[track_caller]`. This is the one room of the arena that depends on the containers.
 
 use super::{Arena, AssertNoDrop};
-use crate::error::AllocError;
+use crate::error::{AllocError, OrPanic};
 use crate::hash_map::ArenaHashMap;
 use crate::string::ArenaString;
 use crate::vec::ArenaVec;
@@ -27,12 +29,10 @@ impl Arena {
     /// assert_eq!((names.len(), names.capacity()), (100, 100));
     /// assert_eq!(names[99], "");
     /// ```
+    #[track_caller]
     pub fn make_slice<T: Default>(&self, len: usize, cap: usize) -> ArenaVec<'_, T> {
         let () = AssertNoDrop::<T>::OK;
-        match self.try_make_slice(len, cap) {
-            Ok(value) => value,
-            Err(err) => err.panic(),
-        }
+        self.make_slice_raw(len, cap).or_panic()
     }
 
     /// Like [`make_slice`](Arena::make_slice), returning an error instead of panicking.
@@ -52,18 +52,14 @@ impl Arena {
     /// let mem = Arena::builder().limit(0).build();
     /// assert!(mem.try_make_slice::<u64>(10, 10).is_err());
     /// ```
+    #[track_caller]
     pub fn try_make_slice<T: Default>(
         &self,
         len: usize,
         cap: usize,
     ) -> Result<ArenaVec<'_, T>, AllocError> {
-        assert!(
-            len <= cap,
-            "make_slice: len ({len}) is larger than cap ({cap})"
-        );
-        let mut vec = ArenaVec::try_with_capacity_in(cap, self)?;
-        vec.extend((0..len).map(|_| T::default()));
-        Ok(vec)
+        let () = AssertNoDrop::<T>::OK;
+        self.make_slice_raw(len, cap)
     }
 
     /// An empty [`ArenaVec`]; it allocates when it first grows.
@@ -94,7 +90,7 @@ impl Arena {
     /// ```
     pub fn vec<T>(&self) -> ArenaVec<'_, T> {
         let () = AssertNoDrop::<T>::OK;
-        ArenaVec::new_in(self)
+        ArenaVec::new_in_raw(self)
     }
 
     /// An [`ArenaVec`] with room for `capacity` values.
@@ -111,9 +107,10 @@ impl Arena {
     /// let v = mem.vec_with_capacity::<u64>(100);
     /// assert!(v.capacity() >= 100);
     /// ```
+    #[track_caller]
     pub fn vec_with_capacity<T>(&self, capacity: usize) -> ArenaVec<'_, T> {
         let () = AssertNoDrop::<T>::OK;
-        ArenaVec::with_capacity_in(capacity, self)
+        ArenaVec::try_with_capacity_in_raw(capacity, self).or_panic()
     }
 
     /// Like [`vec_with_capacity`](Arena::vec_with_capacity), returning an error instead of
@@ -131,7 +128,8 @@ impl Arena {
     /// assert!(mem.try_vec_with_capacity::<u64>(usize::MAX).is_err());
     /// ```
     pub fn try_vec_with_capacity<T>(&self, capacity: usize) -> Result<ArenaVec<'_, T>, AllocError> {
-        ArenaVec::try_with_capacity_in(capacity, self)
+        let () = AssertNoDrop::<T>::OK;
+        ArenaVec::try_with_capacity_in_raw(capacity, self)
     }
 
     /// An empty [`ArenaString`].
@@ -163,8 +161,9 @@ impl Arena {
     /// let mem = Arena::new();
     /// assert!(mem.string_with_capacity(64).capacity() >= 64);
     /// ```
+    #[track_caller]
     pub fn string_with_capacity(&self, capacity: usize) -> ArenaString<'_> {
-        ArenaString::with_capacity_in(capacity, self)
+        self.try_string_with_capacity(capacity).or_panic()
     }
 
     /// Like [`string_with_capacity`](Arena::string_with_capacity), returning an error instead of
@@ -199,7 +198,7 @@ impl Arena {
     pub fn hash_map<K, V>(&self) -> ArenaHashMap<'_, K, V> {
         let () = AssertNoDrop::<K>::OK;
         let () = AssertNoDrop::<V>::OK;
-        ArenaHashMap::new_in(self)
+        ArenaHashMap::new_in_raw(self)
     }
 
     /// An [`ArenaHashMap`] with room for `capacity` entries.
@@ -216,11 +215,14 @@ impl Arena {
     /// let m = mem.hash_map_with_capacity::<u32, u32>(100);
     /// assert!(m.capacity() >= 100);
     /// ```
+    #[track_caller]
     pub fn hash_map_with_capacity<K: Eq + core::hash::Hash, V>(
         &self,
         capacity: usize,
     ) -> ArenaHashMap<'_, K, V> {
-        ArenaHashMap::with_capacity_in(capacity, self)
+        let () = AssertNoDrop::<K>::OK;
+        let () = AssertNoDrop::<V>::OK;
+        ArenaHashMap::try_with_capacity_in_raw(capacity, self).or_panic()
     }
 
     /// Like [`hash_map_with_capacity`](Arena::hash_map_with_capacity), returning an error instead
@@ -241,6 +243,26 @@ impl Arena {
         &self,
         capacity: usize,
     ) -> Result<ArenaHashMap<'_, K, V>, AllocError> {
-        ArenaHashMap::try_with_capacity_in(capacity, self)
+        let () = AssertNoDrop::<K>::OK;
+        let () = AssertNoDrop::<V>::OK;
+        ArenaHashMap::try_with_capacity_in_raw(capacity, self)
+    }
+}
+
+/// The body the `make_slice` twins share, without the drop-rule check (both made it).
+impl Arena {
+    #[track_caller]
+    fn make_slice_raw<T: Default>(
+        &self,
+        len: usize,
+        cap: usize,
+    ) -> Result<ArenaVec<'_, T>, AllocError> {
+        assert!(
+            len <= cap,
+            "make_slice: len ({len}) is larger than cap ({cap})"
+        );
+        let mut vec = ArenaVec::try_with_capacity_in_raw(cap, self)?;
+        vec.extend((0..len).map(|_| T::default()));
+        Ok(vec)
     }
 }

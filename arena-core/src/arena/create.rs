@@ -13,7 +13,7 @@ use super::block::no_block;
 use super::sizes::NOT_STEADY;
 use super::{Arena, Engine};
 use crate::drop_list::DropList;
-use crate::error::{AllocError, LimitSetBy};
+use crate::error::{AllocError, LimitSetBy, OrPanic};
 
 impl Arena {
     /// A new, empty arena. It takes no memory until the first allocation. It counts its
@@ -84,7 +84,7 @@ impl Arena {
     /// ```
     #[track_caller]
     pub fn with_capacity(bytes: usize) -> Self {
-        Self::try_with_capacity(bytes).unwrap_or_else(|err| err.panic())
+        Self::try_with_capacity(bytes).or_panic()
     }
 
     /// Like [`with_capacity`](Arena::with_capacity), returning an error instead of panicking.

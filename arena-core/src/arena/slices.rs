@@ -1,16 +1,20 @@
 //! The public allocation API for slices, strings and formatting: `alloc_str`, the
 //! `alloc_slice_*` family and `alloc_fmt`, each with its `try_` twin.
 //!
-//! Relies on the block engine (`try_alloc_array`) for the memory and on [`ArenaString`] for
-//! formatting.
+//! As in the values' API, each public entry point checks the drop rule once and hands the work
+//! to a body the twins share (`fill_with`, `fill_iter`), and each panicking twin is its `try_`
+//! twin plus `or_panic`, `#[track_caller]`. Relies on the block engine (`try_alloc_array`) for
+//! the memory and on [`ArenaString`] for formatting.
 
 use core::fmt;
 use core::ptr;
 
 use super::{Arena, AssertNoDrop};
-use crate::error::AllocError;
+use crate::error::{AllocError, OrPanic};
 use crate::string::ArenaString;
 
+// `&self` to `&mut`: each method hands out a new allocation, disjoint from every other.
+#[allow(clippy::mut_from_ref)]
 impl Arena {
     /// Copies a string into the arena.
     ///
@@ -32,12 +36,9 @@ impl Arena {
     /// assert_eq!(name, "BOB");
     /// ```
     #[inline]
-    #[allow(clippy::mut_from_ref)]
+    #[track_caller]
     pub fn alloc_str(&self, src: &str) -> &mut str {
-        match self.try_alloc_str(src) {
-            Ok(value) => value,
-            Err(err) => err.panic(),
-        }
+        self.try_alloc_str(src).or_panic()
     }
 
     /// Like [`alloc_str`](Arena::alloc_str), returning an error instead of panicking.
@@ -54,7 +55,6 @@ impl Arena {
     /// assert_eq!(mem.try_alloc_str("hi").unwrap(), "hi");
     /// ```
     #[inline]
-    #[allow(clippy::mut_from_ref)]
     pub fn try_alloc_str(&self, src: &str) -> Result<&mut str, AllocError> {
         let bytes = self.try_alloc_slice_copy(src.as_bytes())?;
         // SAFETY: the bytes were copied from a `str`, so they are valid UTF-8.
@@ -77,12 +77,9 @@ impl Arena {
     /// assert_eq!(xs, [10, 2, 3]);
     /// ```
     #[inline]
-    #[allow(clippy::mut_from_ref)]
+    #[track_caller]
     pub fn alloc_slice_copy<T: Copy>(&self, src: &[T]) -> &mut [T] {
-        match self.try_alloc_slice_copy(src) {
-            Ok(value) => value,
-            Err(err) => err.panic(),
-        }
+        self.try_alloc_slice_copy(src).or_panic()
     }
 
     /// Like [`alloc_slice_copy`](Arena::alloc_slice_copy), returning an error instead of
@@ -100,7 +97,6 @@ impl Arena {
     /// assert!(mem.try_alloc_slice_copy(&[1u8; 100]).is_err());
     /// ```
     #[inline]
-    #[allow(clippy::mut_from_ref)]
     pub fn try_alloc_slice_copy<T: Copy>(&self, src: &[T]) -> Result<&mut [T], AllocError> {
         let ptr = self.try_alloc_array::<T>(src.len())?;
         // SAFETY: `ptr` is fresh memory for `src.len()` values of `T`, disjoint from `src`; `T:
@@ -127,10 +123,10 @@ impl Arena {
     /// assert_eq!(words, ["a", "b"]);
     /// ```
     #[inline]
-    #[allow(clippy::mut_from_ref)]
+    #[track_caller]
     pub fn alloc_slice_clone<T: Clone>(&self, src: &[T]) -> &mut [T] {
         let () = AssertNoDrop::<T>::OK;
-        self.alloc_slice_fill_with(src.len(), |i| src[i].clone())
+        self.fill_with(src.len(), |i| src[i].clone()).or_panic()
     }
 
     /// Like [`alloc_slice_clone`](Arena::alloc_slice_clone), returning an error instead of
@@ -148,10 +144,9 @@ impl Arena {
     /// assert_eq!(mem.try_alloc_slice_clone(&[(1, 'a')]).unwrap(), [(1, 'a')]);
     /// ```
     #[inline]
-    #[allow(clippy::mut_from_ref)]
     pub fn try_alloc_slice_clone<T: Clone>(&self, src: &[T]) -> Result<&mut [T], AllocError> {
         let () = AssertNoDrop::<T>::OK;
-        self.try_alloc_slice_fill_with(src.len(), |i| src[i].clone())
+        self.fill_with(src.len(), |i| src[i].clone())
     }
 
     /// Allocates a slice of `len` values, the `i`-th being `fill(i)`.
@@ -169,13 +164,10 @@ impl Arena {
     /// assert_eq!(squares, [0, 1, 4, 9]);
     /// ```
     #[inline]
-    #[allow(clippy::mut_from_ref)]
+    #[track_caller]
     pub fn alloc_slice_fill_with<T, F: FnMut(usize) -> T>(&self, len: usize, fill: F) -> &mut [T] {
         let () = AssertNoDrop::<T>::OK;
-        match self.try_alloc_slice_fill_with(len, fill) {
-            Ok(value) => value,
-            Err(err) => err.panic(),
-        }
+        self.fill_with(len, fill).or_panic()
     }
 
     /// Like [`alloc_slice_fill_with`](Arena::alloc_slice_fill_with), returning an error instead
@@ -195,21 +187,13 @@ impl Arena {
     /// assert_eq!(err.kind(), &AllocErrorKind::CapacityOverflow);
     /// ```
     #[inline]
-    #[allow(clippy::mut_from_ref)]
     pub fn try_alloc_slice_fill_with<T, F: FnMut(usize) -> T>(
         &self,
         len: usize,
-        mut fill: F,
+        fill: F,
     ) -> Result<&mut [T], AllocError> {
         let () = AssertNoDrop::<T>::OK;
-        let ptr = self.try_alloc_array::<T>(len)?;
-        for i in 0..len {
-            // SAFETY: `ptr` is fresh memory for `len` values of `T` and `i < len`. If `fill`
-            // panics, the values written so far are forgotten, which is fine: `T` needs no drop.
-            unsafe { ptr.as_ptr().add(i).write(fill(i)) };
-        }
-        // SAFETY: all `len` values were initialized above; the slice borrows `self`.
-        Ok(unsafe { core::slice::from_raw_parts_mut(ptr.as_ptr(), len) })
+        self.fill_with(len, fill)
     }
 
     /// Allocates a slice of `len` default values: Go's zeroed `MakeSlice` contents.
@@ -226,10 +210,10 @@ impl Arena {
     /// assert_eq!(mem.alloc_slice_fill_default::<u8>(3), [0, 0, 0]);
     /// ```
     #[inline]
-    #[allow(clippy::mut_from_ref)]
+    #[track_caller]
     pub fn alloc_slice_fill_default<T: Default>(&self, len: usize) -> &mut [T] {
         let () = AssertNoDrop::<T>::OK;
-        self.alloc_slice_fill_with(len, |_| T::default())
+        self.fill_with(len, |_| T::default()).or_panic()
     }
 
     /// Like [`alloc_slice_fill_default`](Arena::alloc_slice_fill_default), returning an error
@@ -247,12 +231,12 @@ impl Arena {
     /// assert!(mem.try_alloc_slice_fill_default::<u64>(usize::MAX).is_err());
     /// ```
     #[inline]
-    #[allow(clippy::mut_from_ref)]
     pub fn try_alloc_slice_fill_default<T: Default>(
         &self,
         len: usize,
     ) -> Result<&mut [T], AllocError> {
-        self.try_alloc_slice_fill_with(len, |_| T::default())
+        let () = AssertNoDrop::<T>::OK;
+        self.fill_with(len, |_| T::default())
     }
 
     /// Allocates a slice holding the items of an iterator that knows its length.
@@ -271,19 +255,17 @@ impl Arena {
     /// assert_eq!(words, ["a", "b", "c"]);
     /// ```
     #[inline]
-    #[allow(clippy::mut_from_ref)]
     #[doc(alias = "alloc_iter")]
     #[doc(alias = "alloc_extend")]
     #[doc(alias = "alloc_from_iter")]
+    #[track_caller]
     pub fn alloc_slice_fill_iter<T, I>(&self, items: I) -> &mut [T]
     where
         I: IntoIterator<Item = T>,
         I::IntoIter: ExactSizeIterator,
     {
-        match self.try_alloc_slice_fill_iter(items) {
-            Ok(value) => value,
-            Err(err) => err.panic(),
-        }
+        let () = AssertNoDrop::<T>::OK;
+        self.fill_iter(items.into_iter()).or_panic()
     }
 
     /// Like [`alloc_slice_fill_iter`](Arena::alloc_slice_fill_iter), returning an error instead
@@ -301,19 +283,14 @@ impl Arena {
     /// assert_eq!(mem.try_alloc_slice_fill_iter(1..4).unwrap(), [1, 2, 3]);
     /// ```
     #[inline]
-    #[allow(clippy::mut_from_ref)]
+    #[track_caller]
     pub fn try_alloc_slice_fill_iter<T, I>(&self, items: I) -> Result<&mut [T], AllocError>
     where
         I: IntoIterator<Item = T>,
         I::IntoIter: ExactSizeIterator,
     {
-        let mut items = items.into_iter();
-        let len = items.len();
-        self.try_alloc_slice_fill_with(len, |_| {
-            items
-                .next()
-                .expect("ExactSizeIterator yielded fewer items than its len() promised")
-        })
+        let () = AssertNoDrop::<T>::OK;
+        self.fill_iter(items.into_iter())
     }
 
     /// Formats into an arena string: the arena's `format!`.
@@ -331,15 +308,12 @@ impl Arena {
     /// assert_eq!(id, "id-7");
     /// ```
     #[inline]
-    #[allow(clippy::mut_from_ref)]
     #[doc(alias = "format")]
     #[doc(alias = "format!")]
     #[doc(alias = "alloc_format")]
+    #[track_caller]
     pub fn alloc_fmt(&self, args: fmt::Arguments<'_>) -> &mut str {
-        match self.try_alloc_fmt(args) {
-            Ok(value) => value,
-            Err(err) => err.panic(),
-        }
+        self.try_alloc_fmt(args).or_panic()
     }
 
     /// Like [`alloc_fmt`](Arena::alloc_fmt), returning an error instead of panicking.
@@ -355,7 +329,7 @@ impl Arena {
     /// let mem = Arena::builder().limit(0).build();
     /// assert!(mem.try_alloc_fmt(format_args!("{}", 12345)).is_err());
     /// ```
-    #[allow(clippy::mut_from_ref)]
+    #[track_caller]
     pub fn try_alloc_fmt(&self, args: fmt::Arguments<'_>) -> Result<&mut str, AllocError> {
         if let Some(literal) = args.as_str() {
             return self.try_alloc_str(literal);
@@ -365,4 +339,56 @@ impl Arena {
         out.try_write_fmt(args)?;
         Ok(out.into_bump_str_mut())
     }
+}
+
+/// The bodies the twins share. They do not check the drop rule: every public caller has checked
+/// it already (a value that needs `Drop` put here would only leak, which is safe).
+// `&self` to `&mut`: each method hands out a new allocation, disjoint from every other.
+#[allow(clippy::mut_from_ref)]
+impl Arena {
+    /// A slice of `len` values, the `i`-th being `fill(i)`.
+    #[inline]
+    fn fill_with<T, F: FnMut(usize) -> T>(
+        &self,
+        len: usize,
+        mut fill: F,
+    ) -> Result<&mut [T], AllocError> {
+        let ptr = self.try_alloc_array::<T>(len)?;
+        for i in 0..len {
+            // SAFETY: `ptr` is fresh memory for `len` values of `T` and `i < len`. If `fill`
+            // panics, the values written so far are forgotten, which is fine: `T` needs no drop.
+            unsafe { ptr.as_ptr().add(i).write(fill(i)) };
+        }
+        // SAFETY: all `len` values were initialized above; the slice borrows `self`.
+        Ok(unsafe { core::slice::from_raw_parts_mut(ptr.as_ptr(), len) })
+    }
+
+    /// A slice of the items of `items`, as many as its `len()` promised.
+    #[inline]
+    #[track_caller]
+    fn fill_iter<T, I: ExactSizeIterator<Item = T>>(
+        &self,
+        mut items: I,
+    ) -> Result<&mut [T], AllocError> {
+        let len = items.len();
+        let ptr = self.try_alloc_array::<T>(len)?;
+        for i in 0..len {
+            let Some(item) = items.next() else {
+                fewer_items_than_promised()
+            };
+            // SAFETY: as in `fill_with`: fresh memory for `len` values, `i < len`; on a panic
+            // the values written so far are forgotten (`T` needs no drop).
+            unsafe { ptr.as_ptr().add(i).write(item) };
+        }
+        // SAFETY: all `len` values were initialized above; the slice borrows `self`.
+        Ok(unsafe { core::slice::from_raw_parts_mut(ptr.as_ptr(), len) })
+    }
+}
+
+/// The panic of an `ExactSizeIterator` that ran out early, at the user's call.
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn fewer_items_than_promised() -> ! {
+    panic!("ExactSizeIterator yielded fewer items than its len() promised")
 }
