@@ -219,7 +219,9 @@ fn main() {
     rust("ARENA_DEBUG=arenatrace=1 ./app        // or arena::config::set_trace(true)\narena_scope!(label = \"request\", |mem| { .. })");
     let trace = child("trace", &[("ARENA_DEBUG", "arenatrace=1")]);
     result(&format!(
-        "{}\n(seq, @seconds since start, scope time, used->kept B, reserved B, chunks,\n allocations, destructors run, limit, label or call site; see README.md)",
+        "{}\n(seq, @seconds since start, scope time, used->kept B, reserved B, chunks,\n allocations, destructors run, limit, label or call site, thread; see README.md)\n\
+         (used->kept: what the scope used -> what its pooled arena keeps for the next scope, in\n \
+         whole chunks, so at least what was used: here the first, smallest chunk)",
         trace.trim_end()
     ));
 
@@ -234,9 +236,20 @@ fn main() {
         Retain::Off,
     ] {
         config::set_retain(retain);
-        let bytes = std::thread::spawn(|| {
-            arena::scope(|mem| mem.alloc_slice_fill_with(MIB, |i| i as u8).len());
-            arena::scope(|mem| mem.stats().reserved_bytes)
+        // The scope grows piece by piece, so it goes through several chunks, each twice the
+        // last, as a real request does.
+        let (reserved, chunks, left) = std::thread::spawn(|| {
+            let (reserved, chunks) = arena::scope(|mem| {
+                for _ in 0..1024 {
+                    mem.alloc_slice_fill_with(1024, |i| i as u8);
+                }
+                (mem.stats().reserved_bytes, mem.stats().chunks)
+            });
+            (
+                reserved,
+                chunks,
+                arena::scope(|mem| mem.stats().reserved_bytes),
+            )
         })
         .join()
         .expect("the retention thread ran");
@@ -245,10 +258,16 @@ fn main() {
             Retain::Off => "off".to_owned(),
         };
         kept.push_str(&format!(
-            "ARENA_RETAIN={name:<4} a scope that used 1 MiB leaves {bytes:>8} B for the next\n"
+            "ARENA_RETAIN={name:<4} a scope that used 1 MiB ({reserved} B in {chunks} chunks) leaves \
+             {left:>7} B for the next\n"
         ));
     }
     config::set_retain(Retain::Percent(100));
+    kept.push_str(
+        "(what is kept is whole chunks: 100 merges the scope's chunks into one that holds the\n \
+         1 MiB it used, a little more for the chunk's bookkeeping and rounding; off keeps every\n \
+         chunk it grew through; the next scope reuses what is kept without asking for memory)",
+    );
     result(&kept);
 
     // ------------------------------------------------------------------------------------------

@@ -170,7 +170,8 @@ fn tour_walks_through_every_section_of_the_chapter() {
             "len 100, cap 100, slice[0] = \"Alice\"",
             "PersonOwned { name: \"Alice\", age: 30, tags: [\"admin\", \"dev\"] }",
             "error[E0505]",
-            "ARENA_RETAIN=0    a scope that used 1 MiB leaves        0 B for the next",
+            "ARENA_RETAIN=0    a scope that used 1 MiB (",
+            "leaves       0 B for the next",
             "Err: arena: cannot allocate 2097152 bytes: the process-wide ARENA_MEMLIMIT of",
             "then 1000 bytes: Ok(1000 bytes); the arena is still usable",
             "ARENA_MEMLIMIT=\"500MB\" is malformed",
@@ -178,6 +179,17 @@ fn tour_walks_through_every_section_of_the_chapter() {
             "tour done in",
         ],
     );
+    // Section 10: 100 keeps one chunk holding the 1 MiB used; off keeps every chunk grown through.
+    let left = |name: &str| -> usize {
+        let line = stdout
+            .lines()
+            .find(|line| line.contains(&format!("ARENA_RETAIN={name} ")))
+            .unwrap_or_else(|| panic!("the tour shows ARENA_RETAIN={name}"));
+        let (_, rest) = line.split_once(" leaves ").expect("a leaves field");
+        rest.split_whitespace().next().unwrap().parse().unwrap()
+    };
+    assert!(left("100") >= 1 << 20, "{stdout}");
+    assert!(left("off") > left("100"), "{stdout}");
     // The trace line of section 9, from a child run with ARENA_DEBUG=arenatrace=1.
     let trace = stdout
         .lines()
