@@ -1,8 +1,8 @@
-//! `arena` against the peers (issue 6), on the system allocator. The mimalloc peer lives in
+//! `arena` against the peers, on the system allocator. The mimalloc peer lives in
 //! `peers_mimalloc.rs` (the global allocator is per binary) and writes into the same groups.
 //!
-//! `cargo bench --bench peers` runs everything; `scripts/bench-table` runs it with the other
-//! bench binaries and prints the Markdown table. `ARENA_BENCH_QUICK=1` shortens the measurement
+//! `cargo bench -p arena-benches --bench peers` runs everything; `scripts/bench-table` runs it
+//! with the other bench binaries and prints the Markdown table. `ARENA_BENCH_QUICK=1` shortens the measurement
 //! (fewer samples, depth 20 skipped) for a quick look.
 
 use std::hint::black_box;

@@ -12,10 +12,15 @@ use arena::{arena_alloc, arena_scope, Arena, ArenaVec, CloneIn, CloneOut};
 #[arena_alloc]
 #[derive(Debug)]
 pub struct Person<'a> {
+    /// A string in the arena: `String` in the owned twin.
     pub name: &'a str,
+    /// A plain value, copied as it is.
     pub age: u32,
+    /// A slice in the arena: `Vec<String>` in the owned twin.
     pub tags: &'a [&'a str],
+    /// An arena vector of references to other people: `Vec<PersonOwned>`.
     pub friends: ArenaVec<'a, &'a Person<'a>>,
+    /// An optional reference: `Option<Box<PersonOwned>>`.
     pub best: Option<&'a Person<'a>>,
 }
 
@@ -41,7 +46,14 @@ impl<'n> CloneIn<'n> for Celsius {
 #[arena_alloc(derive(Debug, Clone, PartialEq))]
 #[derive(Debug)]
 pub enum Reading<'a> {
-    Temperature { sensor: &'a str, value: Celsius },
+    /// A sensor's value.
+    Temperature {
+        /// The sensor's name.
+        sensor: &'a str,
+        /// What it measured.
+        value: Celsius,
+    },
+    /// A sensor that did not answer.
     Missing(&'a str),
 }
 

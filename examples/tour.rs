@@ -18,8 +18,11 @@ use arena::{arena_alloc, arena_scope, Arena, ArenaVec, CloneOut};
 #[arena_alloc]
 #[derive(Debug, Default)]
 pub struct Person<'a> {
+    /// `Name string`.
     pub name: &'a str,
+    /// `Age int`.
     pub age: u32,
+    /// `Tags []string`.
     pub tags: &'a [&'a str],
 }
 

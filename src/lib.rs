@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use arena_core::{
     config, reserved_bytes_total, scope, AllocError, AllocErrorKind, Arena, ArenaBuilder,

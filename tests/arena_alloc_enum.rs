@@ -1,5 +1,7 @@
 //! An expression tree as an enum: unit, tuple and struct variants, direct self-references.
 
+#![allow(missing_docs)] // test types, named for what they exercise; the tests are their documentation
+
 use arena::{arena_alloc, arena_scope, Arena, CloneIn, CloneOut};
 
 #[arena_alloc]

@@ -1,5 +1,7 @@
 //! Generic parameters: `T` in the twin is the owned form of the arena's `T`; bounds follow.
 
+#![allow(missing_docs)] // test types, named for what they exercise; the tests are their documentation
+
 use arena::{arena_alloc, Arena, ArenaHashMap, ArenaString, ArenaVec, CloneIn, CloneOut};
 use std::collections::HashMap;
 use std::fmt::Debug;

@@ -1,6 +1,8 @@
 //! A linked structure — `&'a str`, `&'a [&'a str]`, `ArenaVec<'a, &'a Self>`, `Option<&'a Self>`
 //! — cloned out of a scope and used after the scope ended; then back into arenas.
 
+#![allow(missing_docs)] // test types, named for what they exercise; the tests are their documentation
+
 use arena::{arena_alloc, arena_scope, Arena, ArenaVec, CloneIn, CloneOut};
 
 /// A person in an arena.

@@ -1,6 +1,8 @@
 //! The options: `owned = Name`, `derive(..)`, `crate = path`, `lifetime = 'a`, and the field
 //! attributes `#[arena(clone)]` and `#[arena(with = module)]`.
 
+#![allow(missing_docs)] // test types, named for what they exercise; the tests are their documentation
+
 use arena::{arena_alloc, Arena, CloneIn, CloneOut};
 
 #[arena_alloc(owned = Contact, derive(Debug, Clone, PartialEq, Eq, Hash, Default))]

@@ -1,5 +1,7 @@
 //! Tuple structs, unit-like payloads, arrays, tuples and plain data.
 
+#![allow(missing_docs)] // test types, named for what they exercise; the tests are their documentation
+
 use arena::{arena_alloc, Arena, CloneIn, CloneOut};
 use core::marker::PhantomData;
 

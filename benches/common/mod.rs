@@ -1,4 +1,4 @@
-//! Workloads of the peer benchmarks (issue 6), shared by the criterion benches, the table
+//! Workloads of the peer benchmarks, shared by the criterion benches, the table
 //! printer, the peak-RSS driver and the callgrind harness.
 //!
 //! Every workload has one function per peer. Each peer does exactly the same work and returns

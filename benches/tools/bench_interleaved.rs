@@ -1,14 +1,15 @@
 //! Runs every peer of one benchmark workload in turn, in one process, several rounds, and prints
-//! each peer's median time and `arena`'s time divided by it (below 1: `arena` is faster). Taking turns round after round spreads the
-//! shared machine's slow spells over all peers alike, where criterion measures one peer after
-//! another (issue 6). A cross-check of the criterion table, not a replacement for it.
+//! each peer's median time and `arena`'s time divided by it (below 1: `arena` is faster). Taking
+//! turns round after round spreads the shared machine's slow spells over all peers alike, where
+//! criterion measures one peer after another. A cross-check of the criterion table, not a
+//! replacement for it.
 //!
 //! ```text
-//! cargo run --release --example bench_interleaved -- binary_trees 20 5
-//! cargo run --release --example bench_interleaved -- request_loop 200000 7
+//! cargo run --release -p arena-benches --bin bench_interleaved -- binary_trees 20 5
+//! cargo run --release -p arena-benches --bin bench_interleaved -- request_loop 200000 7
 //! ```
 
-#[path = "../benches/common/mod.rs"]
+#[path = "../common/mod.rs"]
 mod common;
 
 use std::hint::black_box;

@@ -1,17 +1,17 @@
-//! Prints the Markdown table of the peer benchmarks (issue 6) from criterion's results: each
+//! Prints the Markdown table of the peer benchmarks from criterion's results: each
 //! workload, each peer's median, and `arena`'s ratio to the best peer and to `Box` on the system
 //! allocator. Given the results of several runs, each time is the median over the runs (of
 //! criterion's per-run medians), and the ratios are taken between those.
 //!
 //! Run it through `scripts/bench-table [--runs N]`, which runs the benches first. By hand:
-//! `cargo run --release --example bench_table [criterion dir ..]` (default `$CRITERION_HOME`,
-//! else `$CARGO_TARGET_DIR/criterion`, else `target/criterion`).
+//! `cargo run --release -p arena-benches --bin bench_table [criterion dir ..]` (default
+//! `$CRITERION_HOME`, else `$CARGO_TARGET_DIR/criterion`, else `target/criterion`).
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Workloads in the order of the issue.
+/// Workloads in the order the table shows them.
 const WORKLOADS: &[(&str, &str)] = &[
     ("binary_trees_d18", "binary-trees, depth 18"),
     ("binary_trees_d20", "binary-trees, depth 20"),

@@ -2,7 +2,7 @@
 //! allocator-free floors, must return the same checksum, or a faster peer could be faster by
 //! doing less. The benches assert the same at full size, but CI only compiles them.
 
-#[path = "../benches/common/mod.rs"]
+#[path = "../common/mod.rs"]
 mod common;
 
 use common::*;

@@ -1,11 +1,11 @@
 //! Runs one peer of one benchmark workload once and reports its time, peak RSS and page faults:
-//! the memory side of the peer benchmarks (issue 6), one process per variant so peak RSS is the
+//! the memory side of the peer benchmarks, one process per variant so peak RSS is the
 //! variant's own.
 //!
 //! ```text
-//! cargo run --release --example bench_rss -- binary_trees arena 20
-//! cargo run --release --example bench_rss -- binary_trees bumpalo 20
-//! cargo run --release --example bench_rss -- raw_warm arena 10000000   # page faults per warm round
+//! cargo run --release -p arena-benches --bin bench_rss -- binary_trees arena 20
+//! cargo run --release -p arena-benches --bin bench_rss -- binary_trees bumpalo 20
+//! cargo run --release -p arena-benches --bin bench_rss -- raw_warm arena 10000000  # faults per warm round
 //! ```
 //!
 //! Workloads: `binary_trees <peer> <depth>`, `request_loop <peer> <n>`, `raw_warm <peer> <n>`.
@@ -18,7 +18,7 @@
 //! (`s`), to tell what each costs (`req_arena_parts`).
 //! Prints one line: `workload peer arg checksum=.. secs=.. peak_rss_kib=.. minflt=..`.
 
-#[path = "../benches/common/mod.rs"]
+#[path = "../common/mod.rs"]
 mod common;
 
 use std::time::Instant;

@@ -1,4 +1,4 @@
-//! One measured operation in a loop, for instruction counts under callgrind (issue 6).
+//! One measured operation in a loop, for instruction counts under callgrind.
 //!
 //! `callgrind_ops <op> <n>` warms up, then runs `<op>` `n` times. Running it with `n` and `2n`
 //! under `valgrind --tool=callgrind` and taking `(Ir(2n) - Ir(n)) / n` cancels start-up and
@@ -105,7 +105,9 @@ fn main() {
             });
         }
         other => {
-            eprintln!("unknown op {other:?}; see the list at the top of examples/callgrind_ops.rs");
+            eprintln!(
+                "unknown op {other:?}; see the list at the top of benches/tools/callgrind_ops.rs"
+            );
             std::process::exit(2);
         }
     }
