@@ -146,7 +146,7 @@ impl Summary {
             if let Some(ms) = event.field("ms").and_then(|ms| ms.parse::<u64>().ok()) {
                 self.timed += 1;
                 self.total_ms += ms;
-                if self.slowest.as_ref().map_or(true, |(max, _)| ms > *max) {
+                if self.slowest.as_ref().is_none_or(|(max, _)| ms > *max) {
                     self.slowest = Some((ms, event.clone_out()));
                 }
             }

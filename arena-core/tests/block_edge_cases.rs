@@ -439,7 +439,7 @@ fn zero_sized_values_and_vectors_take_no_bytes() {
         v.push(());
     }
     let mut api: ApiVec<(), &Arena> = ApiVec::new_in(&mem);
-    api.extend(std::iter::repeat(()).take(1000));
+    api.extend(std::iter::repeat_n((), 1000));
     assert_eq!(units.len(), 100);
     assert_eq!(empty.len(), 0);
     assert_eq!(v.len(), size(10_000, 100));
