@@ -7,6 +7,8 @@
 //! (`tests/ui/compile_fail/arena_alloc/cell_borrows_arena.rs`): a `Cell` hands out only copies,
 //! and the owned form of a borrowed value (`String` for `&'a str`) is not `Copy`.
 
+#![allow(missing_docs)] // test types, named for what they exercise; the tests are their documentation
+
 use arena::{arena_alloc, Arena, ArenaVec, CloneIn, CloneOut, CloneStrategy};
 use std::cell::Cell;
 use std::marker::PhantomData;

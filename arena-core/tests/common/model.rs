@@ -654,10 +654,7 @@ pub fn run_case(case: &Case) {
         builder = builder.limit(limit);
     }
     // A capacity up to the limit always builds (with as much of it as the limit allows).
-    if let Some(capacity) = case
-        .capacity
-        .filter(|c| case.limit.map_or(true, |l| *c <= l))
-    {
+    if let Some(capacity) = case.capacity.filter(|c| case.limit.is_none_or(|l| *c <= l)) {
         builder = builder.capacity(capacity);
     }
     let mut arena = builder.build();
