@@ -35,7 +35,8 @@ fn rewind_frees_what_came_after_and_keeps_what_came_before() {
     assert!(mem.stats().used_bytes >= at_checkpoint + 800);
     mem.rewind(cp);
     assert_eq!(mem.stats().used_bytes, at_checkpoint);
-    // SAFETY (test): the slice was allocated before the checkpoint and the arena was not reset.
+    // SAFETY: in this test, the slice was allocated before the checkpoint and the arena was not
+    // reset.
     assert_eq!(unsafe { &*before }, &[1, 2, 3]);
     // The memory is handed out again: the next allocation starts where the checkpoint was.
     let again = mem.alloc(7u64) as *mut u64 as usize;

@@ -127,8 +127,8 @@ struct Model {
 impl Model {
     fn check_values(&self) {
         for &(at, len, seed) in &self.values {
-            // SAFETY (test): the slice was allocated in this arena after its last reset and
-            // before every point still valid, so no rewind took it back.
+            // SAFETY: in this test, the slice was allocated in this arena after its last reset
+            // and before every point still valid, so no rewind took it back.
             let slice = unsafe { std::slice::from_raw_parts(at, len) };
             for (i, &v) in slice.iter().enumerate() {
                 assert_eq!(v, mix(seed, i as u64), "value corrupted");
