@@ -24,6 +24,7 @@
 //! | [`slices`] | the public allocation API for slices, strings and formatting | `block`, `ArenaString` |
 //! | [`containers`] | the container constructors (`vec`, `string`, `hash_map`, `make_slice`) | the containers |
 //! | [`reset`] | reset, free and drop: destructors, rewinding, the kept chunk | `block`, `chunks` |
+//! | [`checkpoint`] | freeing part of an arena: `scoped`, `checkpoint` and `rewind` | `block`, the drop list |
 //! | [`steady`] | the pool's steady contract: when a scope may end by a bare rewind | `sizes`, `block` |
 //!
 //! The containers (`ArenaVec`, `ArenaString`, `ArenaHashMap`) and the `Allocator` impl call the
