@@ -17,5 +17,8 @@ pub use arena_macros::{arena_alloc, arena_scope};
 #[doc(no_inline)]
 pub use arena_core::{allocator_api2, hashbrown};
 
+#[cfg(feature = "counting-allocator")]
+pub use arena_core::testing;
+
 #[doc(hidden)]
 pub mod __private;

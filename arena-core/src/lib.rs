@@ -28,6 +28,8 @@ mod scope;
 mod serde_impls;
 mod stats;
 mod string;
+#[cfg(feature = "counting-allocator")]
+pub mod testing;
 mod trace;
 mod vec;
 
@@ -97,7 +99,7 @@ pub fn reserved_bytes_total() -> usize {
 /// change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::scope::{scope_with, ScopeOptions};
+    pub use crate::scope::{scope_with, scope_with_counting, ScopeOptions};
     #[cfg(feature = "serde")]
     pub use ::serde;
 

@@ -136,6 +136,23 @@ pub fn scope_with<R>(options: ScopeOptions, f: impl for<'a> FnOnce(&'a Arena) ->
     run_scope(&options, None, f)
 }
 
+/// The entry point of `arena_scope!(count_allocations = on, ..)`: [`scope_with`], with the
+/// scope's allocations counted in [`Stats::allocations`](crate::Stats::allocations) when `on`
+/// (as they are while tracing). A counting scope takes the general path, not the fast one.
+#[inline]
+#[track_caller]
+pub fn scope_with_counting<R>(
+    options: ScopeOptions,
+    on: bool,
+    f: impl for<'a> FnOnce(&'a Arena) -> R,
+) -> R {
+    if on {
+        run_scope_slow(options, None, true, f)
+    } else {
+        run_scope(&options, None, f)
+    }
+}
+
 #[inline(always)]
 #[track_caller]
 fn run_scope<R>(
@@ -152,7 +169,7 @@ fn run_scope<R>(
         let slot = unsafe { NonNull::new_unchecked(slot) };
         run_fast_scope(slot, f)
     } else {
-        run_scope_slow(*options, location, f)
+        run_scope_slow(*options, location, false, f)
     }
 }
 
@@ -177,6 +194,7 @@ fn run_fast_scope<R>(slot: NonNull<Slot>, f: impl for<'a> FnOnce(&'a Arena) -> R
 fn run_scope_slow<R>(
     options: ScopeOptions,
     location: Option<&'static panic::Location<'static>>,
+    count: bool,
     f: impl for<'a> FnOnce(&'a Arena) -> R,
 ) -> R {
     let state = config::scope_state();
@@ -188,9 +206,9 @@ fn run_scope_slow<R>(
     let Some(slot) = take_slot() else {
         // The thread is tearing down its thread-locals (a scope in another thread-local's
         // destructor): a standalone arena, with the scope's options.
-        return f(&standalone_arena(&options));
+        return f(&standalone_arena(&options, count));
     };
-    let guard = ScopeGuard::enter(slot, &options, location, traced);
+    let guard = ScopeGuard::enter(slot, &options, location, traced, count);
     // SAFETY: as in `run_fast_scope`.
     let result = f(unsafe { &(*slot.as_ptr()).arena });
     guard.finish();
@@ -360,6 +378,7 @@ impl ScopeGuard {
         options: &ScopeOptions,
         location: Option<&'static panic::Location<'static>>,
         traced: Option<Instant>,
+        count: bool,
     ) -> ScopeGuard {
         let place = match (options.label, location) {
             (Some(label), _) => Place::Label(label),
@@ -368,7 +387,11 @@ impl ScopeGuard {
         };
         // SAFETY: the scope has not started yet; the guard is the arena's only user, and the
         // arena holds nothing (the slot was reset when it was given back).
-        unsafe { (*slot.as_ptr()).arena.set_counting(traced.is_some()) };
+        unsafe {
+            (*slot.as_ptr())
+                .arena
+                .set_counting(traced.is_some() || count)
+        };
         let mut guard = ScopeGuard {
             slot,
             options_used: false,
@@ -520,8 +543,11 @@ pub(crate) fn reset_with_retention(arena: &mut Arena, at_least: usize) -> ScopeE
 /// same options, so its limit holds as in any scope.
 #[cold]
 #[track_caller]
-fn standalone_arena(options: &ScopeOptions) -> Arena {
+fn standalone_arena(options: &ScopeOptions, count: bool) -> Arena {
     let mut builder = Arena::builder();
+    if count {
+        builder = builder.count_allocations(true);
+    }
     if let Some(limit) = options.limit {
         builder = builder.limit(limit);
     }

@@ -7,50 +7,14 @@
 
 use arena_core::config::{self, Retain};
 use arena_core::scope;
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+use arena_core::testing::{count_global_allocations, CountingAllocator};
+use std::alloc::Layout;
 use std::fmt::Write as _;
 use std::sync::Mutex;
 
-/// Counts the global allocations made by the current thread while counting is on.
-struct CountingAllocator;
-
-thread_local! {
-    static COUNTING: Cell<bool> = const { Cell::new(false) };
-    static COUNT: Cell<usize> = const { Cell::new(0) };
-}
-
-// SAFETY: forwards to the system allocator; the thread-local counters never allocate (const
-// initialised, no destructor).
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = COUNTING.try_with(|on| {
-            if on.get() {
-                COUNT.with(|c| c.set(c.get() + 1));
-            }
-        });
-        // SAFETY: forwarded with the caller's layout.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded; `ptr` came from `System.alloc` with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let _ = COUNTING.try_with(|on| {
-            if on.get() {
-                COUNT.with(|c| c.set(c.get() + 1));
-            }
-        });
-        // SAFETY: forwarded with the caller's arguments.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
+// The crate's own counting allocator (feature `counting-allocator`), as users would install it.
 #[global_allocator]
-static GLOBAL: CountingAllocator = CountingAllocator;
+static GLOBAL: CountingAllocator = CountingAllocator::new();
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
@@ -65,11 +29,7 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
 
 /// Global allocations made by `f` on this thread.
 fn global_allocations(f: impl FnOnce()) -> usize {
-    COUNT.with(|c| c.set(0));
-    COUNTING.with(|on| on.set(true));
-    f();
-    COUNTING.with(|on| on.set(false));
-    COUNT.with(|c| c.get())
+    count_global_allocations(f).1
 }
 
 /// One request of a steady hot loop: small values, a vector grown by push, a map, formatted

@@ -10,12 +10,12 @@
 //!
 //! The tests change the process-wide limit, so they take a lock and run one at a time.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+use std::alloc::Layout;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
+use arena_core::testing::{count_global_allocations, CountingAllocator};
 use arena_core::{config, reserved_bytes_total, scope, AllocErrorKind, Arena};
 
 /// The process-wide limit the in-process tests set, above what the process held at their start.
@@ -249,41 +249,13 @@ fn child_entry() {
 // A warmed loop of tiny scopes must not reach the global allocator.
 // ---------------------------------------------------------------------------------------------
 
-/// Counts the global allocations of the threads that ask for it.
-struct Counting;
-
-static COUNTED: AtomicUsize = AtomicUsize::new(0);
-
-thread_local! {
-    static COUNTING: Cell<bool> = const { Cell::new(false) };
-}
-
-// SAFETY: forwards every call to the system allocator; the counter is a const thread-local and
-// an atomic, which never allocate.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if COUNTING.with(Cell::get) {
-            COUNTED.fetch_add(1, Ordering::Relaxed);
-        }
-        // SAFETY: forwarded with the caller's layout.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `System.alloc` with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
+// The crate's own counting allocator (feature `counting-allocator`), as users would install it.
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: CountingAllocator = CountingAllocator::new();
 
+/// Global allocations made by `f` on this thread.
 fn global_allocations(f: impl FnOnce()) -> usize {
-    let before = COUNTED.load(Ordering::Relaxed);
-    COUNTING.with(|on| on.set(true));
-    f();
-    COUNTING.with(|on| on.set(false));
-    COUNTED.load(Ordering::Relaxed) - before
+    count_global_allocations(f).1
 }
 
 /// A scope that needs a few bytes, in a steady loop, keeps its chunk: no `malloc`/`free` pair

@@ -179,6 +179,7 @@ pub fn arena_alloc(args: TokenStream, item: TokenStream) -> TokenStream {
 /// | `capacity = bytes` | memory the arena reserves up front |
 /// | `limit = bytes` | hard limit on the memory the arena may reserve |
 /// | `label = "name"` | the name in traces and limit errors; default the call site `file:line` |
+/// | `count_allocations = bool` | count the scope's allocations in `mem.stats().allocations` (otherwise counted only while tracing: counting costs a store per allocation) |
 ///
 /// ```
 /// use arena::arena_scope;
@@ -188,6 +189,14 @@ pub fn arena_alloc(args: TokenStream, item: TokenStream) -> TokenStream {
 ///     squares.iter().sum()
 /// });
 /// assert_eq!(total, 285);
+///
+/// let allocations = arena_scope!(count_allocations = true, |mem| {
+///     mem.alloc(1u32);
+///     mem.alloc_str("two");
+///     mem.stats().allocations
+/// });
+/// assert_eq!(allocations, Some(2));
+/// assert_eq!(arena_scope!(|mem| mem.stats().allocations), None); // unless tracing
 /// ```
 ///
 /// Nothing borrowed from the scope's arena can leave the closure: `arena_scope!(|mem|

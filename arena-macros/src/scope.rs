@@ -8,13 +8,15 @@ use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
 use syn::{Expr, Ident, Token};
 
-const OPTIONS: &str = "`capacity = bytes`, `limit = bytes` and `label = \"name\"`";
+const OPTIONS: &str =
+    "`capacity = bytes`, `limit = bytes`, `label = \"name\"` and `count_allocations = bool`";
 
 #[derive(Default)]
 struct ScopeInput {
     capacity: Option<Expr>,
     limit: Option<Expr>,
     label: Option<Expr>,
+    count_allocations: Option<Expr>,
     krate: Option<syn::Path>,
     closure: Option<Expr>,
 }
@@ -64,6 +66,7 @@ fn parse(input: ParseStream, errors: &mut Errors) -> syn::Result<ScopeInput> {
                 "capacity" => Some(&mut parsed.capacity),
                 "limit" => Some(&mut parsed.limit),
                 "label" => Some(&mut parsed.label),
+                "count_allocations" => Some(&mut parsed.count_allocations),
                 _ => None,
             };
             match slot {
@@ -123,15 +126,20 @@ pub fn arena_scope(tokens: TokenStream) -> TokenStream {
     let label = optional(parsed.label);
     let call_site =
         quote_spanned!(Span::call_site()=> ::core::concat!(::core::file!(), ":", ::core::line!()));
-    quote! {
-        #krate::__private::scope_with(
-            #krate::__private::ScopeOptions {
-                capacity: #capacity,
-                limit: #limit,
-                label: #label,
-                call_site: #call_site,
-            },
-            #closure,
-        )
+    let options = quote! {
+        #krate::__private::ScopeOptions {
+            capacity: #capacity,
+            limit: #limit,
+            label: #label,
+            call_site: #call_site,
+        }
+    };
+    match parsed.count_allocations {
+        Some(on) => quote! {
+            #krate::__private::scope_with_counting(#options, #on, #closure)
+        },
+        None => quote! {
+            #krate::__private::scope_with(#options, #closure)
+        },
     }
 }
