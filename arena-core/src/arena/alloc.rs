@@ -69,7 +69,9 @@ impl Arena {
     /// Moves `value` into the arena and returns a mutable reference to it.
     ///
     /// Go: `arena.New[T](mem)` followed by an assignment. `T` must not need `Drop` (a compile
-    /// error otherwise; see [`alloc_droppable`](Arena::alloc_droppable)).
+    /// error otherwise; see [`alloc_droppable`](Arena::alloc_droppable)). That error comes from
+    /// `cargo build` (and `test`, `run`), not from `cargo check`: it is a constant evaluated for
+    /// each `T`, which only code generation does.
     ///
     /// # Panics
     ///
