@@ -12,6 +12,10 @@
 //! instead of only checking it, and `string_in_arena_value` fails only then (its error, E0080,
 //! comes from a constant evaluated after monomorphization, which `cargo check` never reaches).
 //!
+//! The cases of `#[arena_alloc(deserialize)]` need the `serde` feature, so they are in
+//! `tests/ui/serde/{pass,compile_fail}/` and run with it (`cargo test --features serde --test
+//! ui`); `tests/ui/no_serde/` holds the error given without it.
+//!
 //! Set `TRYBUILD=overwrite` to rewrite the `.stderr` files after a deliberate change of a message.
 
 #[test]
@@ -20,4 +24,21 @@ fn ui() {
     let cases = trybuild::TestCases::new();
     cases.pass("tests/ui/pass/**/*.rs");
     cases.compile_fail("tests/ui/compile_fail/**/*.rs");
+}
+
+#[test]
+#[cfg(feature = "serde")]
+#[cfg_attr(miri, ignore = "trybuild runs the compiler")]
+fn ui_deserialize() {
+    let cases = trybuild::TestCases::new();
+    cases.pass("tests/ui/serde/pass/*.rs");
+    cases.compile_fail("tests/ui/serde/compile_fail/*.rs");
+}
+
+#[test]
+#[cfg(not(feature = "serde"))]
+#[cfg_attr(miri, ignore = "trybuild runs the compiler")]
+fn ui_without_serde() {
+    let cases = trybuild::TestCases::new();
+    cases.compile_fail("tests/ui/no_serde/compile_fail/*.rs");
 }

@@ -12,7 +12,8 @@ use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Ident, Lifetime, Path, Token};
 
-const ITEM_OPTIONS: &str = "`owned = Name`, `derive(Trait, ..)`, `crate = path` or `lifetime = 'a`";
+const ITEM_OPTIONS: &str =
+    "`owned = Name`, `derive(Trait, ..)`, `crate = path`, `lifetime = 'a` or `deserialize`";
 const FIELD_OPTIONS: &str = "`clone` or `with = path`";
 
 /// The options of `#[arena_alloc(..)]`.
@@ -31,6 +32,8 @@ pub struct ItemOptions {
     pub krate: Option<Path>,
     /// `lifetime = 'a`: which lifetime parameter is the arena's.
     pub lifetime: Option<Lifetime>,
+    /// `deserialize`: also generate `DeserializeIn`, honouring the item's `#[serde(..)]`.
+    pub deserialize: Option<Ident>,
 }
 
 /// How one field is copied.
@@ -95,6 +98,19 @@ pub fn parse_item_options(args: proc_macro2::TokenStream, errors: &mut Errors) -
                         note_duplicate(errors, &options.lifetime, &key);
                         options.lifetime = Some(lifetime);
                     }),
+                "deserialize" => {
+                    note_duplicate(errors, &options.deserialize, &key);
+                    if input.peek(Token![=]) || input.peek(syn::token::Paren) {
+                        Err(syn::Error::new(
+                            key.span(),
+                            "`deserialize` takes no value: write `#[arena_alloc(deserialize)]`; \
+                             how fields are read comes from their `#[serde(..)]` attributes",
+                        ))
+                    } else {
+                        options.deserialize = Some(key.clone());
+                        Ok(())
+                    }
+                }
                 _ => Err(syn::Error::new(
                     key.span(),
                     format!("unknown option `{key}`; #[arena_alloc] accepts {ITEM_OPTIONS}"),

@@ -24,6 +24,13 @@ impl Errors {
         }
     }
 
+    /// Adds every error recorded in `other`.
+    pub fn extend(&mut self, other: Errors) {
+        if let Some(error) = other.combined {
+            self.push(error);
+        }
+    }
+
     /// Whether nothing went wrong.
     pub fn is_empty(&self) -> bool {
         self.combined.is_none()

@@ -15,6 +15,7 @@ mod errors;
 mod expand;
 mod fallback;
 mod scope;
+mod serde_attr;
 mod shape;
 mod valid;
 

@@ -18,13 +18,14 @@ mod bounds;
 mod clone_in;
 mod clone_out;
 mod copy;
+mod deserialize;
 mod twin;
 mod types;
 
 use crate::ast::Input;
 use crate::attr;
 use crate::errors::Errors;
-use crate::{fallback, valid};
+use crate::{fallback, serde_attr, valid};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, ToTokens};
 use syn::{DeriveInput, Ident, Lifetime};
@@ -37,10 +38,25 @@ pub fn arena_alloc(args: TokenStream, item: TokenStream) -> TokenStream {
         Ok(parsed) => parsed,
         Err(_) => return fallback::not_a_type(item),
     };
-    let input = Input::from_syn(parsed, options, &mut errors);
+    let mut input = Input::from_syn(parsed, options, &mut errors);
+    let spec = input.options.deserialize.is_some().then(|| {
+        let spec = serde_attr::parse(&input.item, &mut errors);
+        // Without a serde derive on the item, nothing registers `#[serde(..)]`: drop it.
+        if !serde_attr::serde_derive_present(&input.item) {
+            serde_attr::strip(&mut input.item);
+        }
+        spec
+    });
     valid::check(&input, &mut errors);
     match (&input.arena, errors.is_empty()) {
-        (Some(arena), true) => Expander::new(&input, arena).expand(),
+        (Some(arena), true) => {
+            let expander = Expander::new(&input, arena);
+            let mut tokens = expander.expand();
+            if let Some(spec) = &spec {
+                tokens.extend(expander.deserialize_impl(spec));
+            }
+            tokens
+        }
         _ => fallback::item_with_errors(&input.item, errors),
     }
 }
