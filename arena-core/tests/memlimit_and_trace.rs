@@ -86,6 +86,38 @@ fn memlimit_is_hard_across_threads() {
 }
 
 #[test]
+fn growth_refused_by_the_memlimit_is_a_memlimit_error() {
+    // A growing vector asks for chunks of twice the newest; once the budget cannot give that,
+    // the chunk is sized from what the budget has left, and when even the request does not
+    // fit, the error names ARENA_MEMLIMIT (it used to say the global allocator was out of
+    // memory, because bumpalo built no chunk under a grant smaller than its own sizes).
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let base = arena_core::reserved_bytes_total();
+    let limit = base + (256 << 10);
+    config::set_memlimit(Some(limit));
+    let mem = Arena::new();
+    let mut v = mem.vec::<[u64; 3]>();
+    let mut strings = 0;
+    let err = loop {
+        if v.len() % 7 == 0 && mem.try_alloc_str("0123456789012345678901234567890").is_ok() {
+            strings += 1;
+        }
+        if let Err(err) = v.try_push([0; 3]) {
+            break err;
+        }
+    };
+    let reserved = mem.stats().reserved_bytes;
+    config::set_memlimit(None);
+    assert!(
+        matches!(err.kind(), AllocErrorKind::MemLimit { limit: l } if *l == limit),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("ARENA_MEMLIMIT"), "{err}");
+    assert!(strings > 0);
+    assert!(reserved > (128 << 10), "the budget was used, not refused early: {reserved}");
+}
+
+#[test]
 fn memlimit_errors_name_the_limit_and_leave_everything_usable() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let base = arena_core::reserved_bytes_total();

@@ -48,11 +48,22 @@ impl Arena {
             Some(limit) => limit.saturating_sub(reserved),
             None => usize::MAX,
         };
+        // Reserve the preferred size; when the process-wide budget refuses it, what the budget
+        // has left, if that still holds the request (bumpalo then builds the largest chunk,
+        // down from twice its newest, that fits the grant), before giving up.
         let mut memlimit_refusal = None;
-        for grant in [preferred.min(headroom), smallest.min(headroom)] {
+        let mut grant = preferred.min(headroom);
+        loop {
             if let Err(limit) = budget::try_reserve(grant) {
                 memlimit_refusal = Some(limit);
-                continue;
+                let left = limit
+                    .saturating_sub(budget::reserved_total())
+                    .min(headroom);
+                if left >= needed && left < grant {
+                    grant = left;
+                    continue;
+                }
+                return error(AllocErrorKind::MemLimit { limit });
             }
             self.bump.set_allocation_limit(Some(reserved + grant));
             let outcome = self.bump.try_alloc_layout(probe).ok().map(|sized| {
@@ -74,9 +85,11 @@ impl Arena {
                 self.steady_floor.set(NOT_STEADY);
                 self.poison_new_chunk();
             }
-            return match outcome {
-                Some(value) => Ok(value),
-                None if grant == headroom => Err(self
+            // A failure under a grant that a limit cut down is that limit's refusal (no chunk
+            // size bumpalo builds fits under it), not the global allocator's.
+            return match (outcome, memlimit_refusal) {
+                (Some(value), _) => Ok(value),
+                (None, _) if grant == headroom => Err(self
                     .alloc_error(
                         AllocErrorKind::ArenaLimit {
                             limit: self.limit.unwrap_or(0),
@@ -84,12 +97,10 @@ impl Arena {
                         requested,
                     )
                     .with_held(reserved)),
-                None => error(AllocErrorKind::OutOfMemory),
+                (None, Some(limit)) => error(AllocErrorKind::MemLimit { limit }),
+                (None, None) => error(AllocErrorKind::OutOfMemory),
             };
         }
-        error(AllocErrorKind::MemLimit {
-            limit: memlimit_refusal.unwrap_or(0),
-        })
     }
 
     /// Checks, in debug builds, the chunk accounting the counters and the one-chunk fast paths
