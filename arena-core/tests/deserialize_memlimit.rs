@@ -9,7 +9,11 @@ use arena_core::{config, scope, Arena};
 #[test]
 fn a_document_over_the_process_wide_limit_is_an_error_naming_it() {
     // Smaller under Miri, which is slow; either way the document needs more than the limit.
-    let (count, limit) = if cfg!(miri) { (1_000, 16 << 10) } else { (20_000, 256 << 10) };
+    let (count, limit) = if cfg!(miri) {
+        (1_000, 16 << 10)
+    } else {
+        (20_000, 256 << 10)
+    };
     let items: Vec<String> = (0..count).map(|i| format!("\"{i:030}\"")).collect();
     let big = format!("[{}]", items.join(","));
     config::set_memlimit(Some(limit));

@@ -114,7 +114,10 @@ fn growth_refused_by_the_memlimit_is_a_memlimit_error() {
     );
     assert!(err.to_string().contains("ARENA_MEMLIMIT"), "{err}");
     assert!(strings > 0);
-    assert!(reserved > (128 << 10), "the budget was used, not refused early: {reserved}");
+    assert!(
+        reserved > (128 << 10),
+        "the budget was used, not refused early: {reserved}"
+    );
 }
 
 #[test]

@@ -110,6 +110,62 @@ use proc_macro::TokenStream;
 /// | `derive(Trait, ..)` | derives for the twin, *replacing* the default `Debug, Clone`; `derive()` derives nothing |
 /// | `crate = path` | where the `arena` crate is, when the dependency is renamed; default `::arena` |
 /// | `lifetime = 'a` | which lifetime parameter is the arena's, when the item has several; references with the other lifetimes are copied as they are, and the twin keeps those lifetimes |
+/// | `deserialize` | also generates `impl DeserializeIn<'a>` (feature `serde` of `arena`): see below |
+///
+/// # Deserializing: `#[arena_alloc(deserialize)]`
+///
+/// Generates `DeserializeIn<'a>`, so `Item::deserialize_in(deserializer, &mem)` reads any serde
+/// format straight into the arena: what `#[derive(Deserialize)]` does for heap types, with the
+/// same wire forms (a struct is a map or a sequence, an enum is externally tagged). Each field
+/// is read through its type's `DeserializeIn` (`&'a str` and slices are copied into the arena),
+/// an `#[arena(clone)]` field through its own `serde::Deserialize`. The `#[serde(..)]` attributes
+/// users already write are honoured:
+///
+/// | attribute | on | effect |
+/// |---|---|---|
+/// | `rename = ".."`, `rename(deserialize = "..")` | item, field, variant | the name read (the item's appears in messages) |
+/// | `rename_all = ".."` | item | how field (struct) or variant (enum) names are spelt: serde's eight rules |
+/// | `deny_unknown_fields` | item | an unknown key is an error naming the key and the fields |
+/// | `alias = ".."` | field, variant | another accepted name; may repeat |
+/// | `default` | field | when absent: `DefaultIn::default_in`, i.e. `Default::default()`, or an empty `ArenaVec` / `ArenaString` / `ArenaHashMap` in the arena |
+/// | `default = "path"` | field | when absent: `path()` |
+/// | `skip_deserializing`, `skip` | field | never read (its key is unknown); always the default |
+/// | `skip_serializing`, `skip_serializing_if`, `serialize_with`, `getter`, `crate` | | only for `#[derive(Serialize)]`: accepted, no effect here |
+///
+/// A missing `Option` field is `None`, as with serde_derive. Any other serde attribute
+/// (`flatten`, `tag`, `untagged`, `with`, `other` ..) is a compile error at its tokens that lists
+/// these. `#[derive(Serialize)]` on the same item keeps working (both read the same
+/// attributes); without a serde derive the `#[serde(..)]` attributes are removed from the
+/// emitted item, so they need no registration.
+///
+/// ```
+/// use arena::{arena_alloc, arena_scope, DeserializeIn};
+///
+/// #[arena_alloc(deserialize)]
+/// #[derive(Debug)]
+/// pub struct Order<'a> {
+///     #[serde(rename = "order_id")]
+///     pub id: u64,
+///     pub lines: &'a [Line<'a>],
+/// }
+///
+/// #[arena_alloc(deserialize)]
+/// #[derive(Debug)]
+/// pub enum Line<'a> {
+///     Item { sku: &'a str, quantity: u32 },
+///     Note(&'a str),
+/// }
+///
+/// let text = r#"{"order_id": 7, "lines": [{"Item": {"sku": "A1", "quantity": 2}}, {"Note": "gift"}]}"#;
+/// let quantity = arena_scope!(|mem| {
+///     let order = Order::deserialize_in(&mut serde_json::Deserializer::from_str(text), mem).unwrap();
+///     match order.lines[0] {
+///         Line::Item { quantity, .. } => quantity,
+///         Line::Note(_) => 0,
+///     }
+/// });
+/// assert_eq!(quantity, 2);
+/// ```
 ///
 /// # Field attributes
 ///

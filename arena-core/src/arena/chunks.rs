@@ -56,9 +56,7 @@ impl Arena {
         loop {
             if let Err(limit) = budget::try_reserve(grant) {
                 memlimit_refusal = Some(limit);
-                let left = limit
-                    .saturating_sub(budget::reserved_total())
-                    .min(headroom);
+                let left = limit.saturating_sub(budget::reserved_total()).min(headroom);
                 if left >= needed && left < grant {
                     grant = left;
                     continue;
