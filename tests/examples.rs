@@ -30,7 +30,15 @@ fn examples_dir() -> &'static Path {
         let mut build = Command::new(cargo);
         build
             .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(["build", "--quiet", "--examples", "-p", "arena"])
+            .args([
+                "build",
+                "--quiet",
+                "--examples",
+                "-p",
+                "arena",
+                "--features",
+                "serde",
+            ])
             .arg("--target-dir")
             .arg(
                 profile_dir
@@ -400,4 +408,21 @@ fn async_pool_resumes_tasks_on_the_other_worker() {
         );
     }
     assert_contains_all(&stdout, &["0 in use"]);
+}
+
+#[test]
+fn json_requests_reads_each_line_into_a_scope_and_skips_bad_ones() {
+    let (stdout, stderr) = run("json_requests", &["100"]);
+    assert_contains_all(
+        &stdout,
+        &["98 requests, 2 refused, 196 items", "user0: 12.00"],
+    );
+    assert_contains_all(
+        &stderr,
+        &[
+            "line 8: expected value at line 1 column 52",
+            "line 12: arena: cannot allocate",
+            "the arena's limit of 1048576 bytes would be exceeded",
+        ],
+    );
 }
