@@ -16,6 +16,7 @@
 //! cargo bench -p arena-benches --bench deserialize            # 15 rounds
 //! ARENA_BENCH_ROUNDS=31 cargo bench -p arena-benches --bench deserialize
 //! ```
+#![allow(missing_docs)] // test types, named for what they exercise; the tests are their documentation
 #![allow(non_snake_case)] // the typed structs use the documents' own (camelCase) field names
 
 use std::alloc::{GlobalAlloc, Layout, System};

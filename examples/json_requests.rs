@@ -18,21 +18,40 @@ use arena::{arena_alloc, arena_scope, DeserializeIn};
 #[arena_alloc(deserialize)]
 #[derive(Debug)]
 #[serde(rename_all = "camelCase")]
+/// One request line.
 pub struct Request<'a> {
+    /// `requestId` in the input (`rename_all = "camelCase"`).
     pub request_id: u64,
     #[serde(rename = "user")]
+    /// `user` in the input.
     pub user_name: &'a str,
     #[serde(default)]
+    /// Empty when the line has none.
     pub tags: &'a [&'a str],
+    /// What was bought.
     pub items: &'a [Item<'a>],
 }
 
 #[arena_alloc(deserialize)]
 #[derive(Debug)]
+/// One item of a request, externally tagged: `{"Book": {..}}`, `{"Coupon": 5}`.
 pub enum Item<'a> {
-    Book { title: &'a str, cents: u64 },
-    Gift { to: &'a str, cents: u64 },
-    Coupon(i64),
+    /// A book and its price.
+    Book {
+        /// The title.
+        title: &'a str,
+        /// The price.
+        cents: u64,
+    },
+    /// A gift and its price.
+    Gift {
+        /// Who it is for.
+        to: &'a str,
+        /// The price.
+        cents: u64,
+    },
+    /// Cents off.
+    Coupon(/** cents */ i64),
 }
 
 /// What one line adds to the summary: the user (owned, it outlives the scope) and the total.

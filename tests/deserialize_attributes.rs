@@ -1,5 +1,6 @@
 //! The serde attributes `#[arena_alloc(deserialize)]` honours, each against the behaviour of
 //! serde_derive, and `#[derive(Serialize)]` on the same type for the way back.
+#![allow(missing_docs)] // test types, named for what they exercise; the tests are their documentation
 #![cfg(feature = "serde")]
 #![deny(warnings)]
 

@@ -1,5 +1,6 @@
 //! `#[arena_alloc(deserialize)]`: structs (named, tuple, unit), externally tagged enums, generic
 //! and recursive types, and each serde attribute it honours, checked against JSON documents.
+#![allow(missing_docs)] // test types, named for what they exercise; the tests are their documentation
 #![cfg(feature = "serde")]
 
 use arena::{arena_alloc, Arena, ArenaHashMap, ArenaString, ArenaVec, DeserializeIn};

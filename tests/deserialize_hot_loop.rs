@@ -1,6 +1,7 @@
 //! Deserializing a document inside `arena_scope!` allocates nothing from the global allocator
 //! once the loop is warm: the typed path (`#[arena_alloc(deserialize)]`) and the dynamic
 //! `de::Value`, counted by a `#[global_allocator]` that counts this thread's calls.
+#![allow(missing_docs)] // test types, named for what they exercise; the tests are their documentation
 #![cfg(feature = "serde")]
 
 use std::alloc::{GlobalAlloc, Layout, System};
