@@ -5,8 +5,8 @@
 pub use arena_core::{
     config, reserved_bytes_total, scope, AllocError, AllocErrorKind, Arena, ArenaBuilder,
     ArenaHashMap, ArenaPool, ArenaPoolBuilder, ArenaString, ArenaVec, Checkpoint, CheckpointError,
-    CloneIn, CloneOut, CloneStrategy, CollectIn, FromIteratorIn, IntoIter, PoolStats, PooledArena,
-    Stats,
+    ChunkUsage, CloneIn, CloneOut, CloneStrategy, CollectIn, FromIteratorIn, IntoIter, PoolStats,
+    PooledArena, Stats,
 };
 
 #[cfg(feature = "serde")]

@@ -100,7 +100,7 @@ fn assert_contains_all(text: &str, needles: &[&str]) {
 /// Asserts that a line is a well-formed trace line and returns its fields after the colon.
 #[track_caller]
 fn assert_trace_line(line: &str) -> Vec<String> {
-    // arena 1 @0.000s 0.007 ms: 221->448 B used->kept, 448 B reserved, 1 chunks, 7 allocs, 0 drops, limit off, request, thread main
+    // arena 1 @0.000s 0.007 ms: 221->448 B used->kept, 448 B reserved, 1 chunks, newest 221/448 B, older 0/0 B, 7 allocs, 0 drops, limit off, request, thread main
     let (head, body) = line.split_once(": ").expect("a trace line has a colon");
     let head: Vec<&str> = head.split(' ').collect();
     assert_eq!(head.len(), 5, "{line}");
@@ -109,14 +109,21 @@ fn assert_trace_line(line: &str) -> Vec<String> {
     assert!(head[2].starts_with('@') && head[2].ends_with('s'), "{line}");
     assert!(head[3].parse::<f64>().is_ok() && head[4] == "ms", "{line}");
     let fields: Vec<String> = body.split(", ").map(str::to_owned).collect();
-    assert_eq!(fields.len(), 8, "{line}");
+    assert_eq!(fields.len(), 10, "{line}");
     assert!(fields[0].ends_with(" B used->kept"), "{line}");
     assert!(fields[1].ends_with(" B reserved"), "{line}");
     assert!(fields[2].ends_with(" chunks"), "{line}");
-    assert!(fields[3].ends_with(" allocs"), "{line}");
-    assert!(fields[4].ends_with(" drops"), "{line}");
-    assert!(fields[5].starts_with("limit "), "{line}");
-    assert!(fields[7].starts_with("thread "), "{line}");
+    for (field, name) in [(&fields[3], "newest "), (&fields[4], "older ")] {
+        let used_reserved = field.strip_prefix(name).and_then(|f| f.strip_suffix(" B"));
+        let (used, reserved) = used_reserved
+            .and_then(|f| f.split_once('/'))
+            .expect("<used>/<reserved> B");
+        assert!(used.parse::<usize>().unwrap() <= reserved.parse::<usize>().unwrap());
+    }
+    assert!(fields[5].ends_with(" allocs"), "{line}");
+    assert!(fields[6].ends_with(" drops"), "{line}");
+    assert!(fields[7].starts_with("limit "), "{line}");
+    assert!(fields[9].starts_with("thread "), "{line}");
     fields
 }
 
@@ -205,8 +212,8 @@ fn tour_walks_through_every_section_of_the_chapter() {
         .map(|rest| format!("arena {rest}"))
         .expect("the tour shows a trace line");
     let fields = assert_trace_line(&trace);
-    assert_eq!(fields[6], "request");
-    assert_eq!(fields[5], "limit off");
+    assert_eq!(fields[8], "request");
+    assert_eq!(fields[7], "limit off");
     // Every output line is aligned: a section header, or indented by four spaces.
     for line in stdout.lines().skip(2) {
         let header = line.len() > 3 && line.as_bytes()[2] == b'.';
@@ -290,7 +297,7 @@ fn knobs_trace_limit_retain_and_ballast() {
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 1, "{stderr}");
     let fields = assert_trace_line(lines[0]);
-    assert_eq!(fields[6], "knobs-demo", "{}", lines[0]);
+    assert_eq!(fields[8], "knobs-demo", "{}", lines[0]);
     // Retention: 100 % keeps what a 1 MiB scope used, `off` keeps it after a small scope too.
     let kept = |setting: &str| -> Vec<usize> {
         let line = stdout
@@ -381,7 +388,7 @@ fn parallel_traces_each_arena_with_its_thread() {
     assert_eq!(items.len(), 8, "one line per item:\n{stderr}");
     for line in &lines {
         let fields = assert_trace_line(line);
-        assert!(fields[7].starts_with("thread worker-"), "{line}");
+        assert!(fields[9].starts_with("thread worker-"), "{line}");
     }
     assert!(
         lines.iter().any(|l| l.contains("map_init guard")),

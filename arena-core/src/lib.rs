@@ -43,7 +43,7 @@ pub use crate::error::{AllocError, AllocErrorKind};
 pub use crate::hash_map::ArenaHashMap;
 pub use crate::pool::{ArenaPool, ArenaPoolBuilder, PoolStats, PooledArena};
 pub use crate::scope::scope;
-pub use crate::stats::Stats;
+pub use crate::stats::{ChunkUsage, Stats};
 pub use crate::string::ArenaString;
 pub use crate::vec::{ArenaVec, IntoIter};
 

@@ -393,6 +393,7 @@ impl ArenaPool {
         let used = arena.peak_used_bytes();
         let reserved = arena.reserved_bytes();
         let chunks = arena.chunk_count();
+        let (newest, older) = (arena.newest_chunk_usage(), arena.older_chunks_usage());
         let allocations = arena.allocation_count();
         // `DerefMut` lets a borrower swap another arena in: the pool's settings hold for
         // whatever comes back.
@@ -415,6 +416,8 @@ impl ArenaPool {
                 kept: arena.reserved_bytes(),
                 reserved,
                 chunks,
+                newest,
+                older,
                 allocations,
                 drops: end.drops,
                 limit: arena.limit(),

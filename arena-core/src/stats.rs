@@ -22,6 +22,8 @@ use std::borrow::Cow;
 /// assert_eq!(stats.drops_pending, 1);
 /// assert!(stats.used_bytes >= 8 && stats.used_bytes <= stats.reserved_bytes);
 /// assert_eq!(stats.chunks, 1);
+/// assert_eq!(stats.newest_chunk.reserved_bytes, stats.reserved_bytes);
+/// assert_eq!(stats.older_chunks.reserved_bytes, 0);
 /// assert_eq!(stats.limit, Some(1 << 20));
 /// assert_eq!(stats.label.as_deref(), Some("demo"));
 /// ```
@@ -36,6 +38,15 @@ pub struct Stats {
     pub reserved_bytes: usize,
     /// How many chunks hold that memory.
     pub chunks: usize,
+    /// The newest chunk, the one allocations come from: its bytes, and how many of them are
+    /// handed out. Its [`free_bytes`](ChunkUsage::free_bytes) are what the arena can still hand
+    /// out without a new chunk.
+    pub newest_chunk: ChunkUsage,
+    /// The older chunks together (empty with one chunk). Each was filled until an allocation
+    /// did not fit, then left for a newer chunk: its `free_bytes` are those tails, counted in
+    /// `used_bytes` because nothing can use them before a reset (which merges the chunks into
+    /// one, or keeps the newest).
+    pub older_chunks: ChunkUsage,
     /// Allocations made since the last reset, or `None` when the arena does not count them.
     ///
     /// Each value, slice, string and destructor registration counts once. An arena container
@@ -59,4 +70,48 @@ pub struct Stats {
     pub limit: Option<usize>,
     /// The arena's label, if any.
     pub label: Option<Cow<'static, str>>,
+}
+
+/// How much of some chunk memory is handed out: a part of [`Stats`].
+///
+/// The difference, [`free_bytes`](ChunkUsage::free_bytes), is the arena's slack there: bytes
+/// reserved that hold nothing. (Which handed-out bytes still belong to live values is not
+/// knowable: an arena never learns when a value stops being used.)
+///
+/// ```
+/// # use arena_core as arena;
+/// use arena::Arena;
+///
+/// let mem = Arena::with_capacity(4096);
+/// mem.alloc_slice_copy(&[0u8; 1000]);
+/// let newest = mem.stats().newest_chunk;
+/// assert_eq!(newest.used_bytes, 1000);
+/// assert!(newest.reserved_bytes >= 4096);
+/// assert_eq!(newest.free_bytes(), newest.reserved_bytes - 1000);
+///
+/// // An allocation larger than what is left takes a new chunk; the old one keeps its tail.
+/// mem.alloc_slice_copy(&[0u8; 8000]);
+/// let stats = mem.stats();
+/// assert_eq!(stats.chunks, 2);
+/// assert_eq!(stats.older_chunks.used_bytes, 1000);
+/// assert_eq!(stats.newest_chunk.used_bytes, 8000);
+/// assert_eq!(
+///     stats.used_bytes,
+///     stats.newest_chunk.used_bytes + stats.older_chunks.reserved_bytes,
+/// );
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct ChunkUsage {
+    /// Bytes of chunk memory (footers not counted, as in [`Stats::reserved_bytes`]).
+    pub reserved_bytes: usize,
+    /// Bytes of it handed out since the last reset, alignment padding included.
+    pub used_bytes: usize,
+}
+
+impl ChunkUsage {
+    /// Bytes reserved but not handed out: `reserved_bytes - used_bytes`.
+    pub fn free_bytes(&self) -> usize {
+        self.reserved_bytes - self.used_bytes
+    }
 }

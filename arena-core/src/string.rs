@@ -253,6 +253,24 @@ impl<'a> ArenaString<'a> {
         self.bytes.capacity()
     }
 
+    /// Gives the unused capacity back to the arena when the buffer is the arena's newest
+    /// allocation, and otherwise keeps it (see [`ArenaVec::shrink_to_fit`]).
+    /// [`into_bump_str`](ArenaString::into_bump_str) does this too.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let mut s = mem.string();
+    /// s.push_str("abc");
+    /// s.shrink_to_fit();
+    /// assert_eq!(s.capacity(), 3);
+    /// assert_eq!(mem.stats().used_bytes, 8); // 3 bytes, rounded up to the arena's 8
+    /// ```
+    pub fn shrink_to_fit(&mut self) {
+        self.bytes.shrink_to_fit()
+    }
+
     /// The text.
     ///
     /// ```
@@ -290,7 +308,8 @@ impl<'a> ArenaString<'a> {
     }
 
     /// Gives up the ability to grow and returns the text as a `&str` that lives as long as the
-    /// arena.
+    /// arena. The unused capacity goes back to the arena when the buffer is its newest
+    /// allocation.
     ///
     /// ```
     /// # use arena_core as arena;
@@ -319,6 +338,14 @@ impl<'a> ArenaString<'a> {
     /// ```
     pub fn into_bump_str_mut(self) -> &'a mut str {
         let bytes = self.bytes.into_bump_slice_mut();
+        // SAFETY: as in `as_str`.
+        unsafe { core::str::from_utf8_unchecked_mut(bytes) }
+    }
+
+    /// [`into_bump_str_mut`](ArenaString::into_bump_str_mut) keeping the spare capacity taken.
+    #[inline]
+    pub(crate) fn into_bump_str_mut_untrimmed(self) -> &'a mut str {
+        let bytes = self.bytes.into_bump_slice_mut_untrimmed();
         // SAFETY: as in `as_str`.
         unsafe { core::str::from_utf8_unchecked_mut(bytes) }
     }

@@ -137,15 +137,20 @@ impl Arena {
         let Ok(start) = self.bump.try_alloc_layout(whole) else {
             return false;
         };
+        // The old block's free tail (0 with no block) stays unused until the next reset.
+        let tail = self.block_end.get() - self.cursor.get().as_ptr() as usize;
+        self.stranded_bytes.set(self.stranded_bytes.get() + tail);
         self.block_start.set(start);
         self.cursor.set(start);
         self.block_end.set(start.as_ptr() as usize + free);
         true
     }
 
-    /// Forgets the block (its chunk is being reset or freed by bumpalo).
+    /// Forgets the block (its chunk is being reset or freed by bumpalo, and the older chunks
+    /// with it: nothing is stranded any more).
     #[inline]
     pub(super) fn drop_block(&self) {
+        self.stranded_bytes.set(0);
         self.cursor.set(no_block());
         self.block_start.set(no_block());
         self.block_end.set(no_block().as_ptr() as usize);
@@ -209,6 +214,36 @@ impl Arena {
             start == end || self.bump.chunk_capacity() == 0,
             "the block is not all of bumpalo's current chunk"
         );
+    }
+
+    /// Gives the tail of the newest allocation, `[ptr + new, ptr + old)`, back to the block by
+    /// moving the cursor down, so the next allocation starts right after the first `new` bytes.
+    /// Returns whether it did (only the newest allocation can give memory back; any other keeps
+    /// its tail until the arena is reset). Under the `asan` feature the tail is poisoned like
+    /// the rest of the block's free part.
+    ///
+    /// This is how a container that is frozen or shrunk returns its spare capacity: a cursor
+    /// move, with no allocator call.
+    #[inline(always)]
+    pub(crate) fn give_back_tail(&self, ptr: NonNull<u8>, old: usize, new: usize) -> bool {
+        debug_assert!(new <= old, "a tail longer than the allocation");
+        let at = ptr.as_ptr() as usize;
+        let cursor = self.cursor.get().as_ptr();
+        let (old, kept) = (block_bytes(old), block_bytes(new));
+        if at.wrapping_add(old) != cursor as usize || at < self.block_start.get().as_ptr() as usize
+        {
+            return false;
+        }
+        // SAFETY: the allocation `[at, at + old)` starts in the block and ends at the cursor, and
+        // `kept <= old`, so the new cursor `at + kept` lies between the allocation's start and
+        // the old cursor, inside the block (derived from the cursor, so from the block); it is
+        // not null.
+        unsafe {
+            let moved = cursor.sub(old - kept);
+            self.cursor.set(NonNull::new_unchecked(moved));
+            asan::poison(moved, old - kept);
+        }
+        true
     }
 
     /// Bytes the block has handed out: from its start to the cursor (0 with no block).

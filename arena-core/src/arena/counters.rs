@@ -6,7 +6,7 @@
 use core::fmt;
 
 use super::Arena;
-use crate::stats::Stats;
+use crate::stats::{ChunkUsage, Stats};
 
 impl Arena {
     /// A snapshot of the arena's memory and bookkeeping. See [`Stats`].
@@ -30,6 +30,8 @@ impl Arena {
             used_bytes: self.used_bytes(),
             reserved_bytes: self.reserved_bytes(),
             chunks: self.chunk_count(),
+            newest_chunk: self.newest_chunk_usage(),
+            older_chunks: self.older_chunks_usage(),
             allocations: self.allocation_count(),
             drops_pending: self.drops.pending(),
             limit: self.limit,
@@ -45,6 +47,28 @@ impl Arena {
         // bumpalo counts the whole block (and the spare) as handed out; their free parts are not.
         let block_free = self.block_end.get() - self.cursor.get().as_ptr() as usize;
         self.bump.allocated_bytes() - self.bump.chunk_capacity() - block_free - self.spare_len()
+    }
+
+    /// The newest chunk's size and what it handed out (see [`Stats::newest_chunk`]). The block,
+    /// when there is one, is in the newest chunk: a new chunk becomes the block at once, and a
+    /// reset forgets the block.
+    pub(crate) fn newest_chunk_usage(&self) -> ChunkUsage {
+        let reserved_bytes = self.newest_chunk_bytes.get();
+        let block_free = self.block_end.get() - self.cursor.get().as_ptr() as usize;
+        ChunkUsage {
+            reserved_bytes,
+            used_bytes: reserved_bytes - self.bump.chunk_capacity() - block_free,
+        }
+    }
+
+    /// The older chunks' size and what they handed out (see [`Stats::older_chunks`]): all of
+    /// it but the tails they were left with.
+    pub(crate) fn older_chunks_usage(&self) -> ChunkUsage {
+        let reserved_bytes = self.reserved_bytes() - self.newest_chunk_bytes.get();
+        ChunkUsage {
+            reserved_bytes,
+            used_bytes: reserved_bytes - self.stranded_bytes.get(),
+        }
     }
 
     #[inline]

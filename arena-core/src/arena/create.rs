@@ -40,6 +40,7 @@ impl Arena {
             allocations: Cell::new(0),
             counts_allocations: crate::trace::enabled(),
             newest_chunk_bytes: Cell::new(0),
+            stranded_bytes: Cell::new(0),
             steady_floor: Cell::new(NOT_STEADY),
             limit: None,
             limit_set_by: LimitSetBy::Builder,

@@ -199,6 +199,10 @@ pub struct Arena {
     /// Size of the newest chunk, to tell a one-chunk arena from a many-chunk one and to size the
     /// next chunk like bumpalo does (double the last).
     newest_chunk_bytes: Cell<usize>,
+    /// Bytes at the ends of older blocks that were never handed out: each block's free tail
+    /// when a new chunk took over. Counted in `used_bytes` (nothing can use them before a
+    /// reset), reported apart by [`Stats::older_chunks`](crate::Stats::older_chunks).
+    stranded_bytes: Cell<usize>,
     /// The fewest used bytes for which a pooled scope may end by a bare rewind
     /// ([`Arena::rewind_steady`]); [`NOT_STEADY`] when it may not. Only the pool sets it (see
     /// [`Arena::set_steady_floor`]); whatever could make a bare rewind wrong — a new chunk, a

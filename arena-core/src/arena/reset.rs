@@ -143,6 +143,8 @@ impl Arena {
                     kept: 0,
                     reserved: self.reserved_bytes(),
                     chunks: self.chunk_count(),
+                    newest: self.newest_chunk_usage(),
+                    older: self.older_chunks_usage(),
                     allocations,
                     drops: run.count,
                     limit: self.limit,

@@ -334,10 +334,13 @@ impl Arena {
         if let Some(literal) = args.as_str() {
             return self.try_alloc_str(literal);
         }
-        // Room for a typical short formatted string, so most need no growth at all.
+        // Room for a typical short formatted string, so most need no growth at all. The spare
+        // bytes stay taken: giving them back cost the request-loop benchmark 17 instructions per
+        // formatted string (+1.8 %) to save at most 24 bytes; `ArenaString::into_bump_str`
+        // gives them back for a caller who wants the tightest footprint.
         let mut out = ArenaString::try_with_capacity_in(32, self)?;
         out.try_write_fmt(args)?;
-        Ok(out.into_bump_str_mut())
+        Ok(out.into_bump_str_mut_untrimmed())
     }
 }
 

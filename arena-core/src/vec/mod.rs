@@ -7,6 +7,7 @@
 //! [`traits`].
 
 use core::mem::ManuallyDrop;
+use core::ptr::NonNull;
 
 use allocator_api2::vec::Vec as ApiVec;
 
@@ -91,6 +92,24 @@ fn overflow_error(arena: &Arena) -> AllocError {
 }
 
 impl<'a, T> ArenaVec<'a, T> {
+    /// The capacity an empty vector takes when it first grows by less than this: 8 elements of
+    /// one byte, 4 of up to 1 KiB, 1 of anything larger.
+    ///
+    /// These are the steps of `std`'s `Vec`, which bump-scope's vectors follow too (bumpalo's
+    /// grow 1, 2, 4, ..). In an arena a first buffer smaller than this saves little: every
+    /// allocation is rounded up to 8 bytes, so 8 bytes hold no fewer than 8 `u8`s, and a
+    /// buffer that was too large costs nothing once frozen, since
+    /// [`into_bump_slice`](ArenaVec::into_bump_slice) gives the spare capacity back when the
+    /// buffer is the newest allocation. A larger first buffer would cost memory wherever the
+    /// vector is not the newest allocation at its end (a JSON array of objects, whose members
+    /// are allocated while it grows); the JSON benchmark (`bench_json_dom`) measured 1, 4 and 8
+    /// element steps and kept these.
+    pub const MIN_NON_ZERO_CAP: usize = match core::mem::size_of::<T>() {
+        1 => 8,
+        0..=1024 => 4,
+        _ => 1,
+    };
+
     /// An empty vector in `arena`. It allocates when it first grows.
     ///
     /// ```
@@ -309,8 +328,10 @@ impl<'a, T> ArenaVec<'a, T> {
             .len()
             .checked_add(additional)
             .ok_or_else(|| overflow_error(arena))?;
-        // Amortized doubling, as `Vec` does, but at least 4 elements to skip tiny steps.
-        let target = wanted.max(self.inner.capacity().saturating_mul(2)).max(4);
+        // Amortized doubling, as `Vec` does, from a first capacity of `MIN_NON_ZERO_CAP`.
+        let target = wanted
+            .max(self.inner.capacity().saturating_mul(2))
+            .max(Self::MIN_NON_ZERO_CAP);
         let len = self.inner.len();
         if self.inner.try_reserve_exact(target - len).is_ok() {
             return Ok(());
@@ -514,8 +535,57 @@ impl<'a, T> ArenaVec<'a, T> {
         self.inner.as_mut_slice()
     }
 
+    /// Gives the unused capacity back to the arena when the buffer is the arena's newest
+    /// allocation (a move of the arena's cursor, nothing is copied); otherwise keeps it, since
+    /// an arena cannot reuse memory below its newest allocation before a reset.
+    ///
+    /// ```
+    /// use arena_core::Arena;
+    ///
+    /// let mem = Arena::new();
+    /// let mut v = mem.vec_with_capacity::<u64>(100);
+    /// v.extend([1, 2, 3]);
+    /// v.shrink_to_fit();
+    /// assert_eq!(v.capacity(), 3);
+    /// assert_eq!(mem.stats().used_bytes, 3 * 8);
+    /// ```
+    pub fn shrink_to_fit(&mut self) {
+        self.give_back_spare();
+    }
+
+    /// The work of [`shrink_to_fit`](ArenaVec::shrink_to_fit): a cursor move when the buffer is
+    /// the newest allocation, nothing otherwise.
+    #[inline]
+    fn give_back_spare(&mut self) {
+        let size = core::mem::size_of::<T>();
+        let (len, capacity) = (self.inner.len(), self.inner.capacity());
+        if size == 0 || len == capacity {
+            return;
+        }
+        let arena = self.arena();
+        let ptr = self.inner.as_mut_ptr();
+        // SAFETY: `capacity > len >= 0`, so the buffer is allocated: not null.
+        let start = unsafe { NonNull::new_unchecked(ptr.cast::<u8>()) };
+        // `capacity * size` is the size of the live buffer, so neither product overflows.
+        if !arena.give_back_tail(start, capacity * size, len * size) {
+            return;
+        }
+        let shrunk = if len == 0 {
+            ApiVec::new_in(arena)
+        } else {
+            // SAFETY: the buffer now ends `len` elements after `ptr` for the arena (its tail was
+            // given back, so the arena treats it as an allocation of `len * size` bytes, which is
+            // what `Layout::array::<T>(len)` describes), and holds the same `len` initialized
+            // elements. The old value is `ManuallyDrop`, so replacing it frees nothing.
+            unsafe { ApiVec::from_raw_parts_in(ptr, len, len, arena) }
+        };
+        self.inner = ManuallyDrop::new(shrunk);
+    }
+
     /// Gives up the ability to grow and returns the elements as a slice that lives as long as
-    /// the arena.
+    /// the arena. The unused capacity goes back to the arena when the buffer is its newest
+    /// allocation (see [`shrink_to_fit`](ArenaVec::shrink_to_fit)), so a vector built and
+    /// frozen before anything else is allocated takes exactly the bytes of its elements.
     ///
     /// ```
     /// # use arena_core as arena;
@@ -546,12 +616,33 @@ impl<'a, T> ArenaVec<'a, T> {
     /// ```
     pub fn into_bump_slice_mut(self) -> &'a mut [T] {
         let mut inner = ManuallyDrop::into_inner(self.inner);
-        let len = inner.len();
+        let (len, capacity) = (inner.len(), inner.capacity());
         let ptr = inner.as_mut_ptr();
+        let arena = *inner.allocator();
         core::mem::forget(inner);
+        let size = core::mem::size_of::<T>();
+        if size != 0 && len != capacity {
+            // SAFETY: `capacity > len`, so the buffer is allocated: not null.
+            let start = unsafe { NonNull::new_unchecked(ptr.cast::<u8>()) };
+            // The slice keeps the first `len * size` bytes; the spare capacity is nobody's now.
+            // (`capacity * size` is the live buffer's size, so neither product overflows.)
+            arena.give_back_tail(start, capacity * size, len * size);
+        }
         // SAFETY: the buffer holds `len` initialized elements and lives in the arena borrowed for
         // `'a`; the vector was forgotten, so nothing else owns or frees it (an arena never frees
         // individual buffers that are not its newest allocation, and this one is now in use).
+        unsafe { core::slice::from_raw_parts_mut(ptr, len) }
+    }
+
+    /// [`into_bump_slice_mut`](ArenaVec::into_bump_slice_mut) keeping the spare capacity taken:
+    /// for `alloc_fmt`, whose short strings are not worth the give-back's instructions.
+    #[inline]
+    pub(crate) fn into_bump_slice_mut_untrimmed(self) -> &'a mut [T] {
+        let mut inner = ManuallyDrop::into_inner(self.inner);
+        let len = inner.len();
+        let ptr = inner.as_mut_ptr();
+        core::mem::forget(inner);
+        // SAFETY: as in `into_bump_slice_mut`, with the whole buffer still taken.
         unsafe { core::slice::from_raw_parts_mut(ptr, len) }
     }
 }
