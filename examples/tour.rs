@@ -222,7 +222,7 @@ fn main() {
     rust("ARENA_DEBUG=arenatrace=1 ./app        // or arena::config::set_trace(true)\narena_scope!(label = \"request\", |mem| { .. })");
     let trace = child("trace", &[("ARENA_DEBUG", "arenatrace=1")]);
     result(&format!(
-        "{}\n(seq, @seconds since start, scope time, used->kept B, reserved B, chunks,\n used/reserved B of the newest chunk and of the older ones, allocations, destructors run, limit, label or call site, thread; see README.md)\n\
+        "{}\n(seq, @seconds since start, scope time, used->kept B, reserved B, chunks,\n used/reserved B of the current chunk and of the others, allocations, destructors run, limit, label or call site, thread; see README.md)\n\
          (used->kept: what the scope used -> what its pooled arena keeps for the next scope, in\n \
          whole chunks, so at least what was used: here the first, smallest chunk)",
         trace.trim_end()

@@ -100,7 +100,7 @@ fn assert_contains_all(text: &str, needles: &[&str]) {
 /// Asserts that a line is a well-formed trace line and returns its fields after the colon.
 #[track_caller]
 fn assert_trace_line(line: &str) -> Vec<String> {
-    // arena 1 @0.000s 0.007 ms: 221->448 B used->kept, 448 B reserved, 1 chunks, newest 221/448 B, older 0/0 B, 7 allocs, 0 drops, limit off, request, thread main
+    // arena 1 @0.000s 0.007 ms: 221->448 B used->kept, 448 B reserved, 1 chunks, current 221/448 B, other 0/0 B, 7 allocs, 0 drops, limit off, request, thread main
     let (head, body) = line.split_once(": ").expect("a trace line has a colon");
     let head: Vec<&str> = head.split(' ').collect();
     assert_eq!(head.len(), 5, "{line}");
@@ -113,7 +113,7 @@ fn assert_trace_line(line: &str) -> Vec<String> {
     assert!(fields[0].ends_with(" B used->kept"), "{line}");
     assert!(fields[1].ends_with(" B reserved"), "{line}");
     assert!(fields[2].ends_with(" chunks"), "{line}");
-    for (field, name) in [(&fields[3], "newest "), (&fields[4], "older ")] {
+    for (field, name) in [(&fields[3], "current "), (&fields[4], "other ")] {
         let used_reserved = field.strip_prefix(name).and_then(|f| f.strip_suffix(" B"));
         let (used, reserved) = used_reserved
             .and_then(|f| f.split_once('/'))

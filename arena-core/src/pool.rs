@@ -393,7 +393,7 @@ impl ArenaPool {
         let used = arena.peak_used_bytes();
         let reserved = arena.reserved_bytes();
         let chunks = arena.chunk_count();
-        let (newest, older) = (arena.newest_chunk_usage(), arena.older_chunks_usage());
+        let (current, other) = (arena.current_chunk_usage(), arena.other_chunks_usage());
         let allocations = arena.allocation_count();
         // `DerefMut` lets a borrower swap another arena in: the pool's settings hold for
         // whatever comes back.
@@ -416,8 +416,8 @@ impl ArenaPool {
                 kept: arena.reserved_bytes(),
                 reserved,
                 chunks,
-                newest,
-                older,
+                current,
+                other,
                 allocations,
                 drops: end.drops,
                 limit: arena.limit(),

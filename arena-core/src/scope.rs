@@ -472,7 +472,7 @@ impl ScopeGuard {
         let used = arena.used_bytes();
         let reserved = arena.reserved_bytes();
         let chunks = arena.chunk_count();
-        let (newest, older) = (arena.newest_chunk_usage(), arena.older_chunks_usage());
+        let (current, other) = (arena.current_chunk_usage(), arena.other_chunks_usage());
         let allocations = arena.allocation_count();
         let end = reset_with_retention(arena, 0);
         if let Some(started) = self.traced {
@@ -482,8 +482,8 @@ impl ScopeGuard {
                 kept: arena.reserved_bytes(),
                 reserved,
                 chunks,
-                newest,
-                older,
+                current,
+                other,
                 allocations,
                 drops: end.drops,
                 limit: arena.limit(),

@@ -22,8 +22,8 @@ use std::borrow::Cow;
 /// assert_eq!(stats.drops_pending, 1);
 /// assert!(stats.used_bytes >= 8 && stats.used_bytes <= stats.reserved_bytes);
 /// assert_eq!(stats.chunks, 1);
-/// assert_eq!(stats.newest_chunk.reserved_bytes, stats.reserved_bytes);
-/// assert_eq!(stats.older_chunks.reserved_bytes, 0);
+/// assert_eq!(stats.current_chunk.reserved_bytes, stats.reserved_bytes);
+/// assert_eq!(stats.other_chunks.reserved_bytes, 0);
 /// assert_eq!(stats.limit, Some(1 << 20));
 /// assert_eq!(stats.label.as_deref(), Some("demo"));
 /// ```
@@ -38,15 +38,17 @@ pub struct Stats {
     pub reserved_bytes: usize,
     /// How many chunks hold that memory.
     pub chunks: usize,
-    /// The newest chunk, the one allocations come from: its bytes, and how many of them are
-    /// handed out. Its [`free_bytes`](ChunkUsage::free_bytes) are what the arena can still hand
-    /// out without a new chunk.
-    pub newest_chunk: ChunkUsage,
-    /// The older chunks together (empty with one chunk). Each was filled until an allocation
-    /// did not fit, then left for a newer chunk: its `free_bytes` are those tails, counted in
-    /// `used_bytes` because nothing can use them before a reset (which merges the chunks into
-    /// one, or keeps the newest).
-    pub older_chunks: ChunkUsage,
+    /// The chunk allocations come from now (after a checkpoint's rewind into an older chunk,
+    /// the part of it the arena went back to): its bytes, and how many of them are handed out.
+    /// Its [`free_bytes`](ChunkUsage::free_bytes) are what the arena can still hand out without
+    /// a new chunk.
+    pub current_chunk: ChunkUsage,
+    /// The other chunks together (empty with one chunk). An older chunk was filled until an
+    /// allocation did not fit and a newer chunk took over: the tail it was left with holds
+    /// nothing, and nothing can use it before a reset (which merges the chunks into one), so
+    /// `used_bytes` counts it while this does not: `used_bytes` is
+    /// `current_chunk.used_bytes + other_chunks.used_bytes` plus those tails.
+    pub other_chunks: ChunkUsage,
     /// Allocations made since the last reset, or `None` when the arena does not count them.
     ///
     /// Each value, slice, string and destructor registration counts once. An arena container
@@ -84,20 +86,21 @@ pub struct Stats {
 ///
 /// let mem = Arena::with_capacity(4096);
 /// mem.alloc_slice_copy(&[0u8; 1000]);
-/// let newest = mem.stats().newest_chunk;
-/// assert_eq!(newest.used_bytes, 1000);
-/// assert!(newest.reserved_bytes >= 4096);
-/// assert_eq!(newest.free_bytes(), newest.reserved_bytes - 1000);
+/// let current = mem.stats().current_chunk;
+/// assert_eq!(current.used_bytes, 1000);
+/// assert!(current.reserved_bytes >= 4096);
+/// assert_eq!(current.free_bytes(), current.reserved_bytes - 1000);
 ///
 /// // An allocation larger than what is left takes a new chunk; the old one keeps its tail.
 /// mem.alloc_slice_copy(&[0u8; 8000]);
 /// let stats = mem.stats();
 /// assert_eq!(stats.chunks, 2);
-/// assert_eq!(stats.older_chunks.used_bytes, 1000);
-/// assert_eq!(stats.newest_chunk.used_bytes, 8000);
+/// assert_eq!(stats.other_chunks.used_bytes, 1000);
+/// assert_eq!(stats.current_chunk.used_bytes, 8000);
+/// // `used_bytes` also counts the old chunk's tail, which nothing can use before a reset.
 /// assert_eq!(
 ///     stats.used_bytes,
-///     stats.newest_chunk.used_bytes + stats.older_chunks.reserved_bytes,
+///     stats.current_chunk.used_bytes + stats.other_chunks.reserved_bytes,
 /// );
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

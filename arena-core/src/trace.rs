@@ -2,14 +2,14 @@
 //! modelled on Go's `GODEBUG=gctrace=1`.
 //!
 //! ```text
-//! arena 7 @0.012s 0.004 ms: 4096->4096 B used->kept, 8192 B reserved, 1 chunks, newest 4096/8192 B, older 0/0 B, 35 allocs, 2 drops, limit off, src/main.rs:10, thread main
+//! arena 7 @0.012s 0.004 ms: 4096->4096 B used->kept, 8192 B reserved, 1 chunks, current 4096/8192 B, other 0/0 B, 35 allocs, 2 drops, limit off, src/main.rs:10, thread main
 //! ```
 //!
 //! Fields, in order: sequence number (process-wide), seconds since the first arena of the
 //! process reserved memory, how long the scope (or the free) took, bytes used at the end ->
 //! bytes still reserved afterwards, bytes reserved at the end, chunks holding them, used/reserved
-//! bytes of the newest chunk and of the older chunks together (the slack: what is reserved and
-//! holds nothing; an older chunk's is its unusable tail), allocations
+//! bytes of the chunk allocations come from and of the other chunks together (the slack: what is
+//! reserved and holds nothing; an older chunk's is its unusable tail), allocations
 //! (`-` for an arena created before tracing was turned on, which was not counting them),
 //! destructors run, the arena's limit, its label (or else the scope's call site, or where a standalone
 //! arena was created), and the thread that
@@ -55,9 +55,9 @@ pub(crate) struct TraceLine<'s> {
     pub(crate) kept: usize,
     pub(crate) reserved: usize,
     pub(crate) chunks: usize,
-    /// Used and reserved bytes of the newest chunk, and of the older ones together.
-    pub(crate) newest: ChunkUsage,
-    pub(crate) older: ChunkUsage,
+    /// Used and reserved bytes of the chunk allocations come from, and of the others together.
+    pub(crate) current: ChunkUsage,
+    pub(crate) other: ChunkUsage,
     /// `None` for an arena that was not counting (created before tracing was turned on).
     pub(crate) allocations: Option<usize>,
     pub(crate) drops: usize,
@@ -94,17 +94,17 @@ impl TraceLine<'_> {
         let _ = write!(
             line,
             "arena {sequence} @{:.3}s {:.3} ms: {}->{} B used->kept, {} B reserved, {} chunks, \
-             newest {}/{} B, older {}/{} B, ",
+             current {}/{} B, other {}/{} B, ",
             since_start.as_secs_f64(),
             elapsed.as_secs_f64() * 1e3,
             self.used,
             self.kept,
             self.reserved,
             self.chunks,
-            self.newest.used_bytes,
-            self.newest.reserved_bytes,
-            self.older.used_bytes,
-            self.older.reserved_bytes,
+            self.current.used_bytes,
+            self.current.reserved_bytes,
+            self.other.used_bytes,
+            self.other.reserved_bytes,
         );
         let _ = match self.allocations {
             Some(count) => write!(line, "{count}"),

@@ -228,17 +228,18 @@ fn growth_into_a_new_chunk_leaves_the_old_buffer_behind() {
     assert!(stats.chunks > 1, "{stats:?}");
     // The last move put the buffer alone at the start of the newest chunk, and freezing gave
     // its spare capacity back there.
-    assert_eq!(stats.newest_chunk.used_bytes, 8000, "{stats:?}");
-    // The older chunks hold the buffers it outgrew, and the tails they were left with.
-    assert!(stats.older_chunks.used_bytes > 0, "{stats:?}");
+    assert_eq!(stats.current_chunk.used_bytes, 8000, "{stats:?}");
+    // The older chunks hold the buffers it outgrew; `used_bytes` also counts the tails they
+    // were left with, which nothing can use before a reset.
+    assert!(stats.other_chunks.used_bytes > 0, "{stats:?}");
     assert_eq!(
         stats.used_bytes,
-        stats.newest_chunk.used_bytes + stats.older_chunks.reserved_bytes,
+        stats.current_chunk.used_bytes + stats.other_chunks.reserved_bytes,
         "{stats:?}"
     );
     assert_eq!(
         stats.reserved_bytes,
-        stats.newest_chunk.reserved_bytes + stats.older_chunks.reserved_bytes
+        stats.current_chunk.reserved_bytes + stats.other_chunks.reserved_bytes
     );
 }
 
@@ -249,23 +250,23 @@ fn the_chunk_usage_adds_up_at_every_step_and_resets() {
         for size in [8usize, 100, 1000, 24, 5000, 3, 20_000, 1] {
             mem.alloc_slice_fill_default::<u8>(size);
             let stats = mem.stats();
-            let (newest, older) = (stats.newest_chunk, stats.older_chunks);
-            assert!(newest.used_bytes <= newest.reserved_bytes, "{stats:?}");
-            assert!(older.used_bytes <= older.reserved_bytes, "{stats:?}");
-            assert_eq!(stats.used_bytes, newest.used_bytes + older.reserved_bytes);
+            let (current, other) = (stats.current_chunk, stats.other_chunks);
+            assert!(current.used_bytes <= current.reserved_bytes, "{stats:?}");
+            assert!(other.used_bytes <= other.reserved_bytes, "{stats:?}");
+            assert_eq!(stats.used_bytes, current.used_bytes + other.reserved_bytes);
             assert_eq!(
                 stats.reserved_bytes,
-                newest.reserved_bytes + older.reserved_bytes
+                current.reserved_bytes + other.reserved_bytes
             );
             if stats.chunks == 1 {
-                assert_eq!(older, Default::default(), "round {round}");
+                assert_eq!(other, Default::default(), "round {round}");
             }
         }
         mem.reset();
         let stats = mem.stats();
         assert_eq!(stats.chunks, 1);
-        assert_eq!(stats.older_chunks, Default::default());
-        assert_eq!(stats.newest_chunk.used_bytes, 0);
-        assert_eq!(stats.newest_chunk.free_bytes(), stats.reserved_bytes);
+        // After a reset the kept chunk waits, free, for the next allocation to take it.
+        assert_eq!(stats.current_chunk.used_bytes, 0);
+        assert_eq!(stats.other_chunks.used_bytes, 0);
     }
 }

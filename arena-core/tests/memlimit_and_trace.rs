@@ -245,7 +245,7 @@ fn trace_lines_describe_each_scope_and_free() {
     let lines: Vec<&str> = stderr.lines().filter(|l| l.starts_with("arena ")).collect();
     assert_eq!(lines.len(), 6, "{stderr}");
     // arena <seq> @<secs>s <ms> ms: <used>-><kept> B used->kept, <reserved> B reserved,
-    // <chunks> chunks, newest <used>/<reserved> B, older <used>/<reserved> B, <allocs> allocs,
+    // <chunks> chunks, current <used>/<reserved> B, other <used>/<reserved> B, <allocs> allocs,
     // <drops> drops, limit <limit>, <place>
     let first: Vec<&str> = lines[0].split_whitespace().collect();
     assert_eq!(first[0], "arena");
@@ -274,7 +274,7 @@ fn trace_lines_describe_each_scope_and_free() {
     assert!(lines[2].contains("standalone"), "{}", lines[2]);
     // The standalone arena's 300 bytes, in its one chunk.
     assert!(
-        lines[2].contains(" 1 chunks, newest 304/") && lines[2].contains(" B, older 0/0 B, "),
+        lines[2].contains(" 1 chunks, current 304/") && lines[2].contains(" B, other 0/0 B, "),
         "{}",
         lines[2]
     );

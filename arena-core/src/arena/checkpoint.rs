@@ -539,6 +539,10 @@ impl Arena {
     fn switch_back(&mut self, cursor: NonNull<u8>, block_start: NonNull<u8>, block_end: usize) {
         self.peak_used
             .set(self.peak_used.get().max(self.used_bytes()));
+        // The older block's tail, counted as stranded when a newer chunk took over, is the
+        // block's free part again; which tails were whose is not recorded, so none is counted
+        // any more (`Stats::other_chunks` then counts them as used, as `used_bytes` does).
+        self.stranded_bytes.set(0);
         let start = self.block_start.get();
         let end = self.block_end.get();
         if end - start.as_ptr() as usize >= size_of::<SpareHeader>() {

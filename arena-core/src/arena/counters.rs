@@ -30,8 +30,8 @@ impl Arena {
             used_bytes: self.used_bytes(),
             reserved_bytes: self.reserved_bytes(),
             chunks: self.chunk_count(),
-            newest_chunk: self.newest_chunk_usage(),
-            older_chunks: self.older_chunks_usage(),
+            current_chunk: self.current_chunk_usage(),
+            other_chunks: self.other_chunks_usage(),
             allocations: self.allocation_count(),
             drops_pending: self.drops.pending(),
             limit: self.limit,
@@ -49,25 +49,25 @@ impl Arena {
         self.bump.allocated_bytes() - self.bump.chunk_capacity() - block_free - self.spare_len()
     }
 
-    /// The newest chunk's size and what it handed out (see [`Stats::newest_chunk`]). The block,
-    /// when there is one, is in the newest chunk: a new chunk becomes the block at once, and a
-    /// reset forgets the block.
-    pub(crate) fn newest_chunk_usage(&self) -> ChunkUsage {
-        let reserved_bytes = self.newest_chunk_bytes.get();
-        let block_free = self.block_end.get() - self.cursor.get().as_ptr() as usize;
+    /// The memory allocations come from now and what of it is handed out (see
+    /// [`Stats::current_chunk`]).
+    pub(crate) fn current_chunk_usage(&self) -> ChunkUsage {
         ChunkUsage {
-            reserved_bytes,
-            used_bytes: reserved_bytes - self.bump.chunk_capacity() - block_free,
+            reserved_bytes: self.block_end.get() - self.block_start.get().as_ptr() as usize,
+            used_bytes: self.block_used(),
         }
     }
 
-    /// The older chunks' size and what they handed out (see [`Stats::older_chunks`]): all of
-    /// it but the tails they were left with.
-    pub(crate) fn older_chunks_usage(&self) -> ChunkUsage {
-        let reserved_bytes = self.reserved_bytes() - self.newest_chunk_bytes.get();
+    /// The rest of the chunk memory and what of it is handed out (see [`Stats::other_chunks`]):
+    /// all of it but a chunk bumpalo holds free, the blocks a rewind gave back, and the tails
+    /// blocks were left with when a new chunk took over.
+    pub(crate) fn other_chunks_usage(&self) -> ChunkUsage {
+        let current = self.block_end.get() - self.block_start.get().as_ptr() as usize;
+        let reserved_bytes = self.reserved_bytes() - current;
+        let free = self.bump.chunk_capacity() + self.spare_len() + self.stranded_bytes.get();
         ChunkUsage {
             reserved_bytes,
-            used_bytes: reserved_bytes - self.stranded_bytes.get(),
+            used_bytes: reserved_bytes.saturating_sub(free),
         }
     }
 

@@ -201,7 +201,8 @@ pub struct Arena {
     newest_chunk_bytes: Cell<usize>,
     /// Bytes at the ends of older blocks that were never handed out: each block's free tail
     /// when a new chunk took over. Counted in `used_bytes` (nothing can use them before a
-    /// reset), reported apart by [`Stats::older_chunks`](crate::Stats::older_chunks).
+    /// reset), left out of [`Stats::other_chunks`](crate::Stats::other_chunks)'s used bytes. A
+    /// lower bound once a checkpoint's rewind went back to an older block (see `switch_back`).
     stranded_bytes: Cell<usize>,
     /// The fewest used bytes for which a pooled scope may end by a bare rewind
     /// ([`Arena::rewind_steady`]); [`NOT_STEADY`] when it may not. Only the pool sets it (see
