@@ -63,8 +63,9 @@ pub struct Stats {
     /// Counting is off by default, because it is not free: one more read-modify-write per
     /// allocation made binary-trees about a fifth slower. It is on for an arena built with
     /// [`ArenaBuilder::count_allocations`](crate::ArenaBuilder::count_allocations), for an
-    /// arena created while `ARENA_DEBUG=arenatrace=1` is in force, and for a scope that starts
-    /// while it is (the trace line reports the count).
+    /// arena created while `ARENA_DEBUG=arenatrace=1` is in force, for a scope that starts
+    /// while it is (the trace line reports the count), and for a scope written
+    /// `arena_scope!(count_allocations = true, ..)`.
     pub allocations: Option<usize>,
     /// Destructors registered with `alloc_droppable` that have not run yet.
     pub drops_pending: usize,
