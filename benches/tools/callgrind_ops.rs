@@ -11,6 +11,8 @@
 //!   with room for every allocation (no chunk growth inside the loop);
 //! - `scope_arena_empty`, `scope_arena`: `arena::scope` (empty / with one `alloc::<u64>`);
 //! - `scope_macro_empty`, `scope_macro`: the same through `arena_scope!`;
+//! - `scoped_arena_empty`, `scoped_arena`: `Arena::scoped` on a warm arena (empty / one
+//!   `alloc::<u64>`);
 //! - `reset_arena`: one `alloc::<u64>` then `Arena::reset`;
 //! - `scoped_bump_scope_empty`, `scoped_bump_scope`: bump-scope's `Bump::scoped` (empty / one alloc);
 //! - `reset_bumpalo_empty`, `reset_bumpalo`: bumpalo's `Bump::reset` (nothing / one alloc before it).
@@ -71,6 +73,18 @@ fn main() {
         "scope_macro" => run(n, |i| {
             black_box(arena::arena_scope!(|mem| *black_box(mem.alloc(i))));
         }),
+        "scoped_arena_empty" => {
+            let mut mem = arena::Arena::new();
+            run(n, |i| {
+                black_box(mem.scoped(|s| black_box((&*s, i)).1));
+            });
+        }
+        "scoped_arena" => {
+            let mut mem = arena::Arena::new();
+            run(n, |i| {
+                black_box(mem.scoped(|s| *black_box(s.alloc(i))));
+            });
+        }
         "reset_arena" => {
             let mut mem = arena::Arena::new();
             run(n, |i| {

@@ -525,6 +525,15 @@ impl Arena {
             if held > self.peak_used.get() {
                 self.peak_used.set(held);
             }
+        } else if block_start.as_ptr() as usize == block_end {
+            // The point had no block (nothing was handed out from any block yet): rather than
+            // give the present block up to the spare list, start it over. It was taken after the
+            // point, so all of it is free again.
+            let start = self.block_start.get();
+            asan::poison(start.as_ptr(), self.block_used());
+            self.cursor.set(start);
+            self.allocations.set(allocations);
+            return run;
         } else {
             self.switch_back(cursor, block_start, block_end);
         }
