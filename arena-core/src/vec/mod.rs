@@ -101,9 +101,10 @@ impl<'a, T> ArenaVec<'a, T> {
     /// buffer that was too large costs nothing once frozen, since
     /// [`into_bump_slice`](ArenaVec::into_bump_slice) gives the spare capacity back when the
     /// buffer is the newest allocation. A larger first buffer would cost memory wherever the
-    /// vector is not the newest allocation at its end (a JSON array of objects, whose members
-    /// are allocated while it grows); the JSON benchmark (`bench_json_dom`) measured 1, 4 and 8
-    /// element steps and kept these.
+    /// vector is not the newest allocation at its end (a JSON object, whose keys and values are
+    /// allocated while it grows), and a smaller one more growth steps. The JSON benchmark
+    /// (`bench_json_dom` in the benchmarks package) builds its DOM with these steps at the
+    /// footprint of bump-scope's vectors, which take the same steps.
     pub const MIN_NON_ZERO_CAP: usize = match core::mem::size_of::<T>() {
         1 => 8,
         0..=1024 => 4,
