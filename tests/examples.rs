@@ -4,6 +4,10 @@
 //! no-op under `cargo test`, which has built them already), then run directly from
 //! `<target>/<profile>/examples/`, with the `ARENA_*` knobs cleared from their environment.
 
+// Not under Miri, which cannot spawn processes, nor under the `asan` feature (a plain cargo build
+// of the examples breaks under the sanitizer's flags): .ci/valgrind checks the examples instead.
+#![cfg(not(any(miri, feature = "asan")))]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;

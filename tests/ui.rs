@@ -20,6 +20,10 @@
 
 #[test]
 #[cfg_attr(miri, ignore = "trybuild runs the compiler")]
+#[cfg_attr(
+    feature = "asan",
+    ignore = "the cases check compile errors, not memory: no need to build them with the sanitizer"
+)]
 fn ui() {
     let cases = trybuild::TestCases::new();
     cases.pass("tests/ui/pass/**/*.rs");
@@ -29,6 +33,10 @@ fn ui() {
 #[test]
 #[cfg(feature = "serde")]
 #[cfg_attr(miri, ignore = "trybuild runs the compiler")]
+#[cfg_attr(
+    feature = "asan",
+    ignore = "the cases check compile errors, not memory: no need to build them with the sanitizer"
+)]
 fn ui_deserialize() {
     let cases = trybuild::TestCases::new();
     cases.pass("tests/ui/serde/pass/*.rs");
@@ -38,6 +46,10 @@ fn ui_deserialize() {
 #[test]
 #[cfg(not(feature = "serde"))]
 #[cfg_attr(miri, ignore = "trybuild runs the compiler")]
+#[cfg_attr(
+    feature = "asan",
+    ignore = "the cases check compile errors, not memory: no need to build them with the sanitizer"
+)]
 fn ui_without_serde() {
     let cases = trybuild::TestCases::new();
     cases.compile_fail("tests/ui/no_serde/compile_fail/*.rs");

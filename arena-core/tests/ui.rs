@@ -9,6 +9,10 @@
 
 #[test]
 #[cfg_attr(miri, ignore = "trybuild runs the compiler")]
+#[cfg_attr(
+    feature = "asan",
+    ignore = "the cases check compile errors, not memory: no need to build them with the sanitizer"
+)]
 fn ui_values_that_need_drop_are_rejected_at_compile_time() {
     let cases = trybuild::TestCases::new();
     cases.pass("tests/ui/pass/*.rs");
