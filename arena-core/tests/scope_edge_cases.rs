@@ -646,7 +646,7 @@ fn scopes_in_a_thread_local_destructor_after_the_pool_is_freed_run_destructors()
 }
 
 /// Regression (older than the slot chain): after the pool is freed, a scope fell back to
-/// `Arena::new()` and dropped its options, so a scope `limit` was not enforced (DESIGN rule 5).
+/// `Arena::new()` and dropped its options, so a scope `limit` was not enforced (a limit must hold in every case).
 #[test]
 fn a_scope_limit_holds_in_a_thread_local_destructor_after_the_pool_is_freed() {
     let seen = scopes_in_a_thread_local_destructor(false);

@@ -259,7 +259,7 @@ fn global_allocations(f: impl FnOnce()) -> usize {
 }
 
 /// A scope that needs a few bytes, in a steady loop, keeps its chunk: no `malloc`/`free` pair
-/// per iteration (DESIGN.md: "after the first iterations, no call reaches the system allocator").
+/// per iteration (after the first iterations, no call reaches the system allocator).
 /// A regression test: scopes of less than ~128 bytes used to free and re-allocate their chunk
 /// at every end (the retention check ignored the 512-byte floor of chunk growth).
 #[test]
