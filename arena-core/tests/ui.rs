@@ -6,6 +6,11 @@
 //! The check is a constant evaluated when the generic method is instantiated, which `cargo check`
 //! does not do. The pass case makes trybuild build every case fully, so the `.stderr` files hold
 //! the real errors.
+//!
+//! The snapshots are those of `cargo test --workspace` (the command CI and the README run). There
+//! the benchmark member turns on arena-core's `serde` feature, and with serde in the build rustc
+//! prints some standard types by their full path (`std::string::String`); `cargo test -p
+//! arena-core` alone, without serde, prints `String` and differs in those lines only.
 
 #[test]
 #[cfg_attr(miri, ignore = "trybuild runs the compiler")]
