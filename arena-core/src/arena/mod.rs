@@ -260,6 +260,7 @@ impl<T> AssertNoDrop<T> {
         "arena values must not need Drop (an arena frees its memory without running \
          destructors): store `&'a str` (Arena::alloc_str) instead of String, `ArenaVec<'a, T>` \
          instead of Vec<T>, `&'a T` instead of Box<T>, or use Arena::alloc_droppable for a value \
-         whose destructor must run"
+         whose destructor must run. The last note below names the call; this check is made by \
+         `cargo build`, `cargo test` and `cargo run`, not by `cargo check`"
     );
 }
