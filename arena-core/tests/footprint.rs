@@ -222,7 +222,9 @@ fn freezing_after_a_reset_reuses_the_same_bytes() {
     }
 }
 
-#[cfg(feature = "serde")]
+// Under the `asan` feature a growing buffer is always copied (its old bytes stay poisoned), so
+// the vectors the deserializer grows leave their old buffers behind.
+#[cfg(all(feature = "serde", not(feature = "asan")))]
 #[test]
 fn deserialized_slices_and_strings_take_what_they_need() {
     use arena_core::DeserializeIn;

@@ -431,7 +431,9 @@ impl Arena {
     ///
     /// let mut mem = Arena::new();
     /// let before = mem.alloc(1u32);
-    /// mem.scoped(|tmp| tmp.alloc(2u32););
+    /// mem.scoped(|tmp| {
+    ///     tmp.alloc(2u32);
+    /// });
     /// *before += 1;
     /// ```
     #[inline]
