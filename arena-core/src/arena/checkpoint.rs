@@ -40,7 +40,7 @@
 //! the arena (or swaps another arena in through the `&mut`) makes the scope's end reset the
 //! whole arena instead, since the mark no longer describes it.
 
-use core::fmt;
+use super::checkpoint_error::CheckpointError;
 use core::mem::size_of;
 use core::ptr::NonNull;
 use core::sync::atomic::{AtomicU64, Ordering};
@@ -100,41 +100,6 @@ pub struct Checkpoint {
     /// The address of its record, compared with the arena's records, never dereferenced.
     record: usize,
 }
-
-/// Why a [`Checkpoint`] was refused by [`Arena::try_rewind`]. The arena is unchanged.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum CheckpointError {
-    /// The checkpoint was taken in another arena.
-    OtherArena,
-    /// The arena was reset, or rewound to a point before the checkpoint, after it was taken.
-    Stale,
-    /// The checkpoint is valid, but was taken before the [`Arena::scoped`] closure now running
-    /// began: inside a scope, only the scope's own checkpoints can be rewound to.
-    OutsideScope,
-}
-
-impl fmt::Display for CheckpointError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            CheckpointError::OtherArena => {
-                "cannot rewind to a checkpoint of another arena: take the checkpoint from the \
-                 arena you rewind"
-            }
-            CheckpointError::Stale => {
-                "cannot rewind to a stale checkpoint: the arena was reset, or rewound to an \
-                 earlier checkpoint, after it was taken; take a new checkpoint after the reset \
-                 or rewind"
-            }
-            CheckpointError::OutsideScope => {
-                "cannot rewind past the start of the running `scoped` closure: the checkpoint \
-                 was taken before the scope began; rewind to it after the scope returns"
-            }
-        })
-    }
-}
-
-impl std::error::Error for CheckpointError {}
 
 /// The arena's state at the start of a [`Arena::scoped`] closure.
 struct Mark {

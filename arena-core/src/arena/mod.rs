@@ -25,6 +25,7 @@
 //! | [`containers`] | the container constructors (`vec`, `string`, `hash_map`, `make_slice`) | the containers |
 //! | [`reset`] | reset, free and drop: destructors, rewinding, the kept chunk | `block`, `chunks` |
 //! | [`checkpoint`] | freeing part of an arena: `scoped`, `checkpoint` and `rewind` | `block`, the drop list |
+//! | [`checkpoint_error`] | why a rewind was refused, and its message | nothing |
 //! | [`steady`] | the pool's steady contract: when a scope may end by a bare rewind | `sizes`, `block` |
 //!
 //! The containers (`ArenaVec`, `ArenaString`, `ArenaHashMap`) and the `Allocator` impl call the
@@ -46,6 +47,7 @@
 mod alloc;
 mod block;
 mod checkpoint;
+mod checkpoint_error;
 mod chunks;
 mod containers;
 mod counters;
@@ -55,7 +57,8 @@ mod sizes;
 mod slices;
 mod steady;
 
-pub use checkpoint::{Checkpoint, CheckpointError};
+pub use checkpoint::Checkpoint;
+pub use checkpoint_error::CheckpointError;
 pub(crate) use sizes::CHUNK_OVERHEAD;
 
 use core::cell::Cell;
