@@ -5,12 +5,15 @@
 //! median time and the bytes its arena used for the DOM, with arena ÷ peer ratios.
 //!
 //! ```text
-//! cargo run --release -p arena-benches --bin bench_json_dom -- [ROUNDS] [DIR]
+//! ARENA_JSON_DIR=/path/to/json cargo run --release -p arena-benches --bin bench_json_dom -- \
+//!     [ROUNDS] [--document NAME] [--peer NAME]
 //! ```
 //!
-//! `DIR` defaults to `shared/data/json` beside the repository: `canada.json`,
-//! `citm_catalog.json`, `github_events.json`, `twitter.json`. A missing folder or file is
-//! skipped with a message. Each timed sample resets the peer's arena and parses the document
+//! The documents are read from the folder the environment variable `ARENA_JSON_DIR` names:
+//! `canada.json`, `citm_catalog.json`, `github_events.json`, `twitter.json`. With the variable
+//! unset the benchmark says so and does nothing; a missing file is skipped with a message.
+//! `--document` and `--peer` keep one document or one peer (for a profiler such as callgrind,
+//! which then sees one peer's work only). Each timed sample resets the peer's arena and parses the document
 //! enough times to last about 100 ms; three rounds before the timed ones let every arena settle
 //! on one chunk, so the bytes are those of a warm arena (what a server reusing its arena
 //! holds), the same for every round.
@@ -19,7 +22,7 @@
 
 use std::hint::black_box;
 use std::marker::PhantomData;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use arena::{arena_alloc, Arena, ArenaVec};
@@ -286,6 +289,8 @@ fn format_bytes(bytes: usize) -> String {
     format!("{:.3} MB", bytes as f64 / 1e6)
 }
 
+const PEER_NAMES: [&str; 3] = ["arena", "bumpalo", "bump-scope"];
+
 const DOCUMENTS: [&str; 4] = [
     "canada.json",
     "citm_catalog.json",
@@ -293,32 +298,98 @@ const DOCUMENTS: [&str; 4] = [
     "twitter.json",
 ];
 
+const USAGE: &str = "\
+usage: bench_json_dom [ROUNDS] [--document NAME] [--peer NAME]
+
+Builds the same JSON DOM in arena, bumpalo and bump-scope, the peers taking turns in one
+process, and prints time and used bytes per document with arena / peer ratios.
+
+  ROUNDS           timed rounds after 3 warm-up rounds (default 11)
+  --document NAME  only this document (canada.json, citm_catalog.json, github_events.json,
+                   twitter.json)
+  --peer NAME      only this peer (arena, bumpalo, bump-scope); ratios are then not printed
+
+The documents are read from the folder named by the environment variable ARENA_JSON_DIR;
+when it is unset the benchmark prints that it skipped and exits successfully.
+";
+
+/// The command line: rounds and the optional document and peer filters.
+struct Options {
+    rounds: usize,
+    document: Option<String>,
+    peer: Option<String>,
+}
+
+fn options() -> Options {
+    let mut options = Options {
+        rounds: 11,
+        document: None,
+        peer: None,
+    };
+    let mut args = std::env::args().skip(1);
+    let fail = |message: String| -> ! {
+        eprintln!("bench_json_dom: {message}\n\n{USAGE}");
+        std::process::exit(2)
+    };
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "-h" | "--help" => {
+                print!("{USAGE}");
+                std::process::exit(0)
+            }
+            "--document" | "--peer" => {
+                let Some(value) = args.next() else {
+                    fail(format!("{arg} needs a name after it"))
+                };
+                if arg == "--document" {
+                    options.document = Some(value);
+                } else {
+                    options.peer = Some(value);
+                }
+            }
+            rounds => match rounds.parse() {
+                Ok(n) if n > 0 => options.rounds = n,
+                _ => fail(format!(
+                    "`{rounds}` is not a number of rounds (write a count such as 15)"
+                )),
+            },
+        }
+    }
+    if let Some(document) = &options.document {
+        if !DOCUMENTS.contains(&document.as_str()) {
+            fail(format!("no document named `{document}`"));
+        }
+    }
+    if let Some(peer) = &options.peer {
+        if !PEER_NAMES.contains(&peer.as_str()) {
+            fail(format!("no peer named `{peer}`"));
+        }
+    }
+    options
+}
+
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let rounds: usize = args
-        .first()
-        .map_or(11, |r| r.parse().expect("ROUNDS: a number"));
-    // Beside the repository (two levels up from this package), or beside a worktree of it.
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = args.get(1).map_or_else(
-        || {
-            ["../../shared/data/json", "../../../shared/data/json"]
-                .iter()
-                .map(|candidate| root.join(candidate))
-                .find(|dir| dir.is_dir())
-                .unwrap_or_else(|| root.join("../../shared/data/json"))
-        },
-        PathBuf::from,
-    );
+    let options = options();
+    let rounds = options.rounds;
+    let Some(dir) = std::env::var_os("ARENA_JSON_DIR").map(PathBuf::from) else {
+        println!(
+            "bench_json_dom skipped: ARENA_JSON_DIR is not set (set it to the folder holding \
+             canada.json, citm_catalog.json, github_events.json and twitter.json)"
+        );
+        return;
+    };
     if !dir.is_dir() {
         println!(
-            "skipped: no JSON documents at {} (give the folder as the second argument)",
+            "bench_json_dom skipped: ARENA_JSON_DIR={} is not a folder",
             dir.display()
         );
         return;
     }
     let mut rows = Vec::new();
     for name in DOCUMENTS {
+        if options.document.as_deref().is_some_and(|only| only != name) {
+            continue;
+        }
         let path = dir.join(name);
         let Ok(text) = std::fs::read_to_string(&path) else {
             println!("skipped {name}: cannot read {}", path.display());
@@ -327,6 +398,9 @@ fn main() {
         // About 100 ms of parsing per sample (serde_json builds some 200 MB/s of DOM here).
         let reps = (20_000_000 / text.len().max(1)).max(1);
         let mut peers = peers();
+        if let Some(only) = &options.peer {
+            peers.retain(|peer| peer.name == only.as_str());
+        }
         let mut times = vec![Vec::with_capacity(rounds); peers.len()];
         let mut bytes = vec![(0, 0); peers.len()];
         let mut expected = None;
@@ -361,16 +435,29 @@ fn main() {
     }
     println!("JSON DOM, {rounds} interleaved rounds after 3 warm-up rounds, medians per parse; bytes used by the warm arena for one DOM (chunks in brackets when more than one)");
     println!();
+    let show = |(used, chunks): (usize, usize)| {
+        if chunks > 1 {
+            format!("{} ({chunks})", format_bytes(used))
+        } else {
+            format_bytes(used)
+        }
+    };
+    if options.peer.is_some() {
+        println!("| document | peer | time | bytes |");
+        println!("|---|---|---:|---:|");
+        for (name, _reps, medians, bytes, names) in &rows {
+            println!(
+                "| {name} | {} | {} | {} |",
+                names[0],
+                format_time(medians[0]),
+                show(bytes[0])
+            );
+        }
+        return;
+    }
     println!("| document | arena | bumpalo | bump-scope | arena ÷ bumpalo | arena ÷ bump-scope | arena bytes | bumpalo bytes | bump-scope bytes | bytes ÷ bumpalo | bytes ÷ bump-scope |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (name, _reps, medians, bytes, _names) in &rows {
-        let show = |(used, chunks): (usize, usize)| {
-            if chunks > 1 {
-                format!("{} ({chunks})", format_bytes(used))
-            } else {
-                format_bytes(used)
-            }
-        };
         println!(
             "| {name} | {} | {} | {} | {:.2} | {:.2} | {} | {} | {} | {:.2} | {:.2} |",
             format_time(medians[0]),
