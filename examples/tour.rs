@@ -232,6 +232,7 @@ fn main() {
     section(10, "GOGC: how much to keep between cycles", "GOGC=50 ./app");
     rust("ARENA_RETAIN=50 ./app                // or config::set_retain(Retain::Percent(50))");
     let mut kept = String::new();
+    let mut off_rounding = 0;
     for retain in [
         Retain::Percent(100),
         Retain::Percent(50),
@@ -241,36 +242,38 @@ fn main() {
         config::set_retain(retain);
         // The scope grows piece by piece, so it goes through several chunks, each twice the
         // last, as a real request does.
-        let (reserved, chunks, left) = std::thread::spawn(|| {
+        let (reserved, chunks, left, left_chunks) = std::thread::spawn(|| {
             let (reserved, chunks) = arena::scope(|mem| {
                 for _ in 0..1024 {
                     mem.alloc_slice_fill_with(1024, |i| i as u8);
                 }
                 (mem.stats().reserved_bytes, mem.stats().chunks)
             });
-            (
-                reserved,
-                chunks,
-                arena::scope(|mem| mem.stats().reserved_bytes),
-            )
+            let (left, left_chunks) =
+                arena::scope(|mem| (mem.stats().reserved_bytes, mem.stats().chunks));
+            (reserved, chunks, left, left_chunks)
         })
         .join()
         .expect("the retention thread ran");
         let name = match retain {
             Retain::Percent(percent) => percent.to_string(),
-            Retain::Off => "off".to_owned(),
+            Retain::Off => {
+                off_rounding = left.saturating_sub(reserved);
+                "off".to_owned()
+            }
         };
         kept.push_str(&format!(
             "ARENA_RETAIN={name:<4} a scope that used 1 MiB ({reserved} B in {chunks} chunks) leaves \
-             {left:>7} B for the next\n"
+             {left:>7} B in {left_chunks} chunk(s) for the next\n"
         ));
     }
     config::set_retain(Retain::Percent(100));
-    kept.push_str(
-        "(what is kept is whole chunks: 100 merges the scope's chunks into one that holds the\n \
-         1 MiB it used, a little more for the chunk's bookkeeping and rounding; off keeps every\n \
-         chunk it grew through; the next scope reuses what is kept without asking for memory)",
-    );
+    kept.push_str(&format!(
+        "(a percentage keeps that share of what the scope used at its peak, off keeps as much as it\n \
+         reserved; either way the pooled arena keeps whole chunks, so the figure is rounded up to the\n \
+         next chunk size: off's one chunk is {off_rounding} B larger than the chunks it replaces;\n \
+         the next scope reuses what is kept without asking for memory)"
+    ));
     result(&kept);
 
     // ------------------------------------------------------------------------------------------

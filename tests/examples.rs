@@ -190,7 +190,7 @@ fn tour_walks_through_every_section_of_the_chapter() {
             "PersonOwned { name: \"Alice\", age: 30, tags: [\"admin\", \"dev\"] }",
             "error[E0505]",
             "ARENA_RETAIN=0    a scope that used 1 MiB (",
-            "leaves       0 B for the next",
+            "leaves       0 B in 0 chunk(s) for the next",
             "Err: arena: cannot allocate 2097152 bytes: the process-wide ARENA_MEMLIMIT of",
             "then 1000 bytes: Ok(1000 bytes); the arena is still usable",
             "ARENA_MEMLIMIT=\"500MB\" is malformed",
