@@ -175,12 +175,12 @@ impl fmt::Display for AllocError {
             ),
             AllocErrorKind::ArenaLimit { limit } => write!(
                 f,
-                "cannot allocate {} bytes: the arena's limit of {limit} bytes would be exceeded: \
+                "cannot allocate {}: the arena's limit of {limit} bytes would be exceeded: \
                  its chunks hold {} bytes and no new chunk for {} bytes fits in the {} left (a \
                  chunk holds a power of two or whole pages of bytes less {} for its bookkeeping, \
                  and what it holds counts against the limit); raise the limit with \
                  {} or free memory first",
-                self.requested,
+                Bytes(self.requested),
                 self.held,
                 self.requested,
                 limit.saturating_sub(self.held),
@@ -189,23 +189,35 @@ impl fmt::Display for AllocError {
             ),
             AllocErrorKind::MemLimit { limit } => write!(
                 f,
-                "cannot allocate {} bytes: the process-wide ARENA_MEMLIMIT of {limit} bytes \
+                "cannot allocate {}: the process-wide ARENA_MEMLIMIT of {limit} bytes \
                  would be exceeded by all arenas together (raise ARENA_MEMLIMIT or free arenas)",
-                self.requested
+                Bytes(self.requested)
             ),
             AllocErrorKind::OutOfMemory => write!(
                 f,
-                "cannot allocate {} bytes: the global allocator is out of memory",
-                self.requested
+                "cannot allocate {}: the global allocator is out of memory",
+                Bytes(self.requested)
             ),
             AllocErrorKind::Config(err) => {
-                write!(f, "cannot allocate {} bytes: {err}", self.requested)
+                write!(f, "cannot allocate {}: {err}", Bytes(self.requested))
             }
         }
     }
 }
 
 impl std::error::Error for AllocError {}
+
+/// A byte count in a message: "1 byte", "4000 bytes".
+struct Bytes(usize);
+
+impl fmt::Display for Bytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            1 => f.write_str("1 byte"),
+            n => write!(f, "{n} bytes"),
+        }
+    }
+}
 
 impl From<AllocError> for allocator_api2::alloc::AllocError {
     fn from(_: AllocError) -> Self {

@@ -31,6 +31,16 @@ fn the_error_names_limit_request_and_label() {
 }
 
 #[test]
+fn a_one_byte_request_is_one_byte_in_the_message() {
+    let mem = Arena::builder().limit(0).build();
+    let text = mem.try_alloc(1u8).unwrap_err().to_string();
+    assert!(
+        text.starts_with("arena: cannot allocate 1 byte: the arena's limit of 0 bytes"),
+        "{text}"
+    );
+}
+
+#[test]
 fn non_try_methods_panic_with_the_same_message() {
     let mem = Arena::builder().limit(1024).label("small").build();
     let payload = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
