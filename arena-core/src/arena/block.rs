@@ -2,7 +2,8 @@
 //! new block, and the resizing of the newest allocation in place.
 //!
 //! Every allocation of the arena, counted or not, goes through [`Arena::try_alloc_counted`] or
-//! [`Arena::try_alloc_uncounted`] here; the public allocation API, the containers and the
+//! [`Arena::try_alloc_uncounted`] here, or through the byte path of the `bytes` room for
+//! unaligned byte data; the public allocation API, the containers and the
 //! `Allocator` impl all call these `pub(crate)` functions. Relies on the size arithmetic and, when
 //! the block is full, on the chunks room for a new chunk under the limits.
 
@@ -143,6 +144,7 @@ impl Arena {
         self.block_start.set(start);
         self.cursor.set(start);
         self.block_end.set(start.as_ptr() as usize + free);
+        self.forget_byte_tail();
         true
     }
 
@@ -154,6 +156,7 @@ impl Arena {
         self.cursor.set(no_block());
         self.block_start.set(no_block());
         self.block_end.set(no_block().as_ptr() as usize);
+        self.forget_byte_tail();
         self.forget_spare();
         self.forget_checkpoints();
     }
@@ -197,9 +200,10 @@ impl Arena {
     }
 
     /// Checks, in debug builds, the invariants the engine's SAFETY comments rely on: the block
-    /// is `block_start <= cursor <= block_end`, the cursor keeps [`BLOCK_ALIGN`], and a block
+    /// is `block_start <= cursor <= block_end`, the cursor keeps [`BLOCK_ALIGN`], a block
     /// is all of bumpalo's current chunk (bumpalo has no free bytes of its own while there is
-    /// a block), so what the block hands out is inside one allocation of bumpalo's.
+    /// a block), so what the block hands out is inside one allocation of bumpalo's, and the
+    /// byte path's tail is in the block when it claims free bytes (see the `bytes` room).
     #[inline(always)]
     pub(super) fn debug_check_block(&self) {
         let start = self.block_start.get().as_ptr() as usize;
@@ -214,6 +218,7 @@ impl Arena {
             start == end || self.bump.chunk_capacity() == 0,
             "the block is not all of bumpalo's current chunk"
         );
+        self.debug_check_byte_tail();
     }
 
     /// Gives the tail of the newest allocation, `[ptr + new, ptr + old)`, back to the block by
@@ -264,6 +269,7 @@ impl Arena {
         let start = self.block_start.get();
         asan::poison(start.as_ptr(), self.block_used());
         self.cursor.set(start);
+        self.forget_byte_tail();
         self.forget_checkpoints();
     }
 

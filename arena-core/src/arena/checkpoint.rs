@@ -499,12 +499,14 @@ impl Arena {
             let start = self.block_start.get();
             asan::poison(start.as_ptr(), self.block_used());
             self.cursor.set(start);
+            self.forget_byte_tail();
             self.allocations.set(allocations);
             return run;
         } else {
             self.switch_back(cursor, block_start, block_end);
         }
         self.cursor.set(cursor);
+        self.forget_byte_tail();
         self.allocations.set(allocations);
         run
     }
@@ -587,6 +589,7 @@ impl Arena {
         self.block_start.set(start);
         self.cursor.set(start);
         self.block_end.set(end);
+        self.forget_byte_tail();
         true
     }
 

@@ -36,6 +36,7 @@ impl Arena {
             cursor: Cell::new(no_block()),
             block_start: Cell::new(no_block()),
             block_end: Cell::new(no_block().as_ptr() as usize),
+            byte_tail: Cell::new(no_block()),
             drops: DropList::default(),
             allocations: Cell::new(0),
             counts_allocations: crate::trace::enabled(),

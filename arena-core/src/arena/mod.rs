@@ -17,6 +17,7 @@
 //! |---|---|---|
 //! | [`sizes`] | the size arithmetic, as pure functions (no `unsafe`) | nothing |
 //! | [`block`] | the block engine: the cursor, the bump, growth and resizing of the newest allocation | `sizes`, `chunks` |
+//! | [`bytes`] | the byte path: strings and byte slices packed without rounding | `block` |
 //! | [`chunks`] | new chunks under the limit fence, poisoning, giving all memory back | `sizes`, the budget, bumpalo |
 //! | [`create`] | constructors, limit, label, counting | `block`, `chunks` |
 //! | [`counters`] | [`Stats`](crate::Stats) and the byte and allocation counters | `block`, `chunks` |
@@ -38,6 +39,8 @@
 //!   were handed out from `block_start` up to `cursor`, and `block_start <= cursor <=
 //!   block_end`. With no block all three are the same dangling, aligned address.
 //! * The cursor is [`sizes::BLOCK_ALIGN`]-aligned.
+//! * When `byte_tail` is less than [`sizes::BLOCK_ALIGN`] below the cursor, the bytes between
+//!   them are free: every cursor move that is not a bump resets it to the cursor ([`bytes`]).
 //! * Only the block allocates from bumpalo, and bumpalo never grows on its own: its allocation
 //!   limit is kept at what it holds, and [`chunks`] lifts it only to add one chunk that was
 //!   first reserved from the process budget.
@@ -46,6 +49,7 @@
 
 mod alloc;
 mod block;
+mod bytes;
 mod checkpoint;
 mod checkpoint_error;
 mod chunks;
@@ -192,6 +196,9 @@ pub struct Arena {
     block_start: Cell<NonNull<u8>>,
     /// The address one past the block (only compared, never dereferenced).
     block_end: Cell<usize>,
+    /// The end of the newest byte allocation, where the next one starts when the bytes from
+    /// it up to the cursor are free (see the `bytes` room for its invariant).
+    byte_tail: Cell<NonNull<u8>>,
     drops: DropList,
     /// Allocations since the last reset, kept only while `counts_allocations` (see
     /// [`Stats::allocations`]).

@@ -35,10 +35,17 @@ impl Arena {
     /// name.make_ascii_uppercase();
     /// assert_eq!(name, "BOB");
     /// ```
-    #[inline]
+    #[inline(always)]
     #[track_caller]
     pub fn alloc_str(&self, src: &str) -> &mut str {
-        self.try_alloc_str(src).or_panic()
+        let ptr = self.alloc_bytes(src.len());
+        // SAFETY: `ptr` is fresh memory for `src.len()` bytes, disjoint from `src`; the bytes
+        // are copied from a `str`, so they are valid UTF-8. The string borrows `self`.
+        unsafe {
+            ptr::copy_nonoverlapping(src.as_ptr(), ptr.as_ptr(), src.len());
+            let bytes = core::slice::from_raw_parts_mut(ptr.as_ptr(), src.len());
+            core::str::from_utf8_unchecked_mut(bytes)
+        }
     }
 
     /// Like [`alloc_str`](Arena::alloc_str), returning an error instead of panicking.
@@ -56,9 +63,13 @@ impl Arena {
     /// ```
     #[inline]
     pub fn try_alloc_str(&self, src: &str) -> Result<&mut str, AllocError> {
-        let bytes = self.try_alloc_slice_copy(src.as_bytes())?;
-        // SAFETY: the bytes were copied from a `str`, so they are valid UTF-8.
-        Ok(unsafe { core::str::from_utf8_unchecked_mut(bytes) })
+        let ptr = self.try_alloc_bytes(src.len())?;
+        // SAFETY: as in `alloc_str`.
+        unsafe {
+            ptr::copy_nonoverlapping(src.as_ptr(), ptr.as_ptr(), src.len());
+            let bytes = core::slice::from_raw_parts_mut(ptr.as_ptr(), src.len());
+            Ok(core::str::from_utf8_unchecked_mut(bytes))
+        }
     }
 
     /// Copies a slice of `Copy` values into the arena with one `memcpy`.
@@ -79,6 +90,13 @@ impl Arena {
     #[inline]
     #[track_caller]
     pub fn alloc_slice_copy<T: Copy>(&self, src: &[T]) -> &mut [T] {
+        if core::mem::align_of::<T>() == 1 {
+            // Byte data: packed after the previous byte allocation, with the error out of line.
+            let ptr = self.alloc_bytes(core::mem::size_of_val(src)).cast::<T>();
+            // SAFETY: `ptr` is fresh memory for the bytes of `src`, disjoint from it, and `T`
+            // needs no alignment; `T: Copy`, so a bitwise copy is a valid copy.
+            return unsafe { copy_into(src, ptr) };
+        }
         self.try_alloc_slice_copy(src).or_panic()
     }
 
@@ -98,13 +116,17 @@ impl Arena {
     /// ```
     #[inline]
     pub fn try_alloc_slice_copy<T: Copy>(&self, src: &[T]) -> Result<&mut [T], AllocError> {
-        let ptr = self.try_alloc_array::<T>(src.len())?;
-        // SAFETY: `ptr` is fresh memory for `src.len()` values of `T`, disjoint from `src`; `T:
-        // Copy`, so a bitwise copy is a valid copy.
-        unsafe {
-            ptr::copy_nonoverlapping(src.as_ptr(), ptr.as_ptr(), src.len());
-            Ok(core::slice::from_raw_parts_mut(ptr.as_ptr(), src.len()))
-        }
+        let ptr = if core::mem::align_of::<T>() == 1 {
+            // Byte data: packed after the previous byte allocation (a slice's bytes are at most
+            // `isize::MAX`, so the size is a valid layout's).
+            self.try_alloc_bytes(core::mem::size_of_val(src))?
+                .cast::<T>()
+        } else {
+            self.try_alloc_array::<T>(src.len())?
+        };
+        // SAFETY: `ptr` is fresh memory for `src.len()` values of `T`, aligned for `T`, disjoint
+        // from `src`; `T: Copy`, so a bitwise copy is a valid copy.
+        Ok(unsafe { copy_into(src, ptr) })
     }
 
     /// Clones each element of a slice into the arena.
@@ -385,6 +407,21 @@ impl Arena {
         }
         // SAFETY: all `len` values were initialized above; the slice borrows `self`.
         Ok(unsafe { core::slice::from_raw_parts_mut(ptr.as_ptr(), len) })
+    }
+}
+
+/// Copies `src` into `dst` and returns the copy.
+///
+/// # Safety
+///
+/// `dst` is valid for writes of `src.len()` values of `T`, aligned for `T`, disjoint from
+/// `src`, and not otherwise referenced for `'a`.
+#[inline(always)]
+unsafe fn copy_into<'a, T: Copy>(src: &[T], dst: core::ptr::NonNull<T>) -> &'a mut [T] {
+    // SAFETY: the caller's guarantees; `T: Copy`, so the bitwise copy is a valid copy.
+    unsafe {
+        ptr::copy_nonoverlapping(src.as_ptr(), dst.as_ptr(), src.len());
+        core::slice::from_raw_parts_mut(dst.as_ptr(), src.len())
     }
 }
 
