@@ -1,7 +1,6 @@
-//! Parse + walk + free of real JSON documents (`twitter.json`, `citm_catalog.json` from the
-//! shared data folder; skipped with a message when it is missing), every peer through the same
-//! serde_json deserializer so only the memory side differs, the peers taking turns in one
-//! process:
+//! Parse + walk + free of real JSON documents (`twitter.json`, `citm_catalog.json`), every peer
+//! through the same serde_json deserializer so only the memory side differs, the peers taking
+//! turns in one process:
 //!
 //! - typed: `#[arena_alloc(deserialize)]` structs in `arena_scope!`, against the same structs
 //!   with `String` / `Vec` / `HashMap` (the generated owned twins, `#[derive(Deserialize)]` by
@@ -10,11 +9,16 @@
 //!   hand-written bumpalo `DeserializeSeed` DOM of the same shape in a `Bump` reset per document.
 //!
 //! Prints, per document and peer, the median time per document over the rounds, the ratio
-//! arena ÷ peer, and the global allocations per document in steady state.
+//! arena ÷ peer, and the global allocations per document in steady state (counted in a separate
+//! run, so the timed runs pay nothing for the counting).
+//!
+//! The documents are read from the folder named by `ARENA_JSON_DIR` (the standard JSON
+//! benchmark files, not part of the repository); when it is unset or a document is missing, the
+//! bench says so and skips that document.
 //!
 //! ```sh
-//! cargo bench -p arena-benches --bench deserialize            # 15 rounds
-//! ARENA_BENCH_ROUNDS=31 cargo bench -p arena-benches --bench deserialize
+//! ARENA_JSON_DIR=/path/to/json cargo bench -p arena-benches --bench deserialize   # 15 rounds
+//! ARENA_JSON_DIR=/path/to/json ARENA_BENCH_ROUNDS=21 cargo bench -p arena-benches --bench deserialize
 //! ```
 #![allow(missing_docs)] // test types, named for what they exercise; the tests are their documentation
 #![allow(non_snake_case)] // the typed structs use the documents' own (camelCase) field names
@@ -33,6 +37,16 @@ use arena::{arena_alloc, arena_scope, ArenaHashMap, DeserializeIn};
 
 static USE_MIMALLOC: AtomicBool = AtomicBool::new(false);
 static CALLS: AtomicU64 = AtomicU64::new(0);
+/// On only for the run that counts: a locked add per allocation would slow the heap peers (and
+/// only them) in the timed runs.
+static COUNTING: AtomicBool = AtomicBool::new(false);
+
+#[inline(always)]
+fn count_call() {
+    if COUNTING.load(Ordering::Relaxed) {
+        CALLS.fetch_add(1, Ordering::Relaxed);
+    }
+}
 
 struct Switch;
 
@@ -43,7 +57,7 @@ struct Switch;
 // freed or resized by the allocator that gave it.
 unsafe impl GlobalAlloc for Switch {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        CALLS.fetch_add(1, Ordering::Relaxed);
+        count_call();
         // SAFETY: the caller's contract, passed on to the allocator chosen as above.
         unsafe {
             if USE_MIMALLOC.load(Ordering::Relaxed) {
@@ -54,7 +68,7 @@ unsafe impl GlobalAlloc for Switch {
         }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        CALLS.fetch_add(1, Ordering::Relaxed);
+        count_call();
         // SAFETY: as in `alloc`; `ptr` came from the same allocator (see the impl's comment).
         unsafe {
             if USE_MIMALLOC.load(Ordering::Relaxed) {
@@ -646,7 +660,9 @@ fn compare(title: &str, bytes: &[u8], mut peers: Vec<Peer<'_>>, rounds: usize, p
         checksums[index] = run(bytes); // warm-up
         run(bytes);
         let before = CALLS.load(Ordering::Relaxed);
+        COUNTING.store(true, Ordering::Relaxed);
         black_box(run(black_box(bytes)));
+        COUNTING.store(false, Ordering::Relaxed);
         allocations[index] = CALLS.load(Ordering::Relaxed) - before;
         USE_MIMALLOC.store(false, Ordering::Relaxed);
     }
@@ -686,24 +702,19 @@ fn main() {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(15);
-    // The shared data folder beside the checkout (`../shared` of the workspace root, this
-    // package being `benches/`), or beside its parent for a worktree one level down, unless
-    // ARENA_JSON_DIR says where.
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let folder = std::env::var_os("ARENA_JSON_DIR")
-        .map(PathBuf::from)
-        .or_else(|| {
-            ["../../shared/data/json", "../../../shared/data/json"]
-                .iter()
-                .map(|relative| root.join(relative))
-                .find(|candidate| candidate.is_dir())
-        })
-        .unwrap_or_else(|| root.join("../../shared/data/json"));
+    let Some(folder) = std::env::var_os("ARENA_JSON_DIR").map(PathBuf::from) else {
+        println!(
+            "skipping: ARENA_JSON_DIR is not set; set it to the folder that holds twitter.json \
+             and citm_catalog.json"
+        );
+        return;
+    };
     for (name, per_run) in [("twitter", 20), ("citm_catalog", 5)] {
         let path = folder.join(format!("{name}.json"));
         let Ok(bytes) = std::fs::read(&path) else {
             println!(
-                "skipping {name}: {} not found (set ARENA_JSON_DIR)",
+                "skipping {name}: {} not found (ARENA_JSON_DIR names the folder of the JSON \
+                 documents)",
                 path.display()
             );
             continue;

@@ -190,3 +190,48 @@ fn every_rename_all_rule_spells_as_serde_does() {
     let kv: KebabVariant<'_> = parse(r#"{"first-name": "f"}"#, &mem).unwrap();
     assert_eq!(kv, KebabVariant::FirstName("f"));
 }
+
+// The owned twin derives serde's traits too: it repeats the item's `#[serde(..)]` attributes, so
+// the arena type and its twin read and write the same documents.
+#[arena_alloc(deserialize, derive(Debug, PartialEq, serde::Serialize, serde::Deserialize))]
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Order<'a> {
+    pub order_id: u64,
+    #[serde(rename = "who", alias = "customer")]
+    pub customer_name: &'a str,
+    #[serde(default)]
+    pub notes: &'a [&'a str],
+    pub state: State<'a>,
+}
+
+#[arena_alloc(deserialize, derive(Debug, PartialEq, serde::Serialize, serde::Deserialize))]
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State<'a> {
+    #[serde(alias = "new")]
+    Open,
+    ShippedTo(&'a str),
+}
+
+#[test]
+fn the_owned_twin_repeats_the_serde_attributes() {
+    let text = r#"{"orderId":3,"who":"ann","notes":["n"],"state":{"shipped_to":"x"}}"#;
+    let twin: OrderOwned = serde_json::from_str(text).unwrap();
+    assert_eq!((twin.order_id, twin.customer_name.as_str()), (3, "ann"));
+    assert_eq!(twin.state, StateOwned::ShippedTo("x".to_string()));
+    assert_eq!(serde_json::to_string(&twin).unwrap(), text);
+    let mem = Arena::new();
+    let order: Order<'_> = parse(text, &mem).unwrap();
+    assert_eq!(order.clone_out(), twin);
+    assert_eq!(serde_json::to_string(&order).unwrap(), text);
+    // Alias, default and the variant's alias, for the twin as for the item.
+    let other = r#"{"orderId":4,"customer":"bo","state":"new"}"#;
+    let twin: OrderOwned = serde_json::from_str(other).unwrap();
+    assert_eq!((twin.customer_name.as_str(), twin.notes.len()), ("bo", 0));
+    assert_eq!(twin.state, StateOwned::Open);
+    assert_eq!(parse::<Order<'_>>(other, &mem).unwrap().clone_out(), twin);
+    // `deny_unknown_fields` too.
+    let err = serde_json::from_str::<OrderOwned>(r#"{"orderId":1,"extra":0}"#).unwrap_err();
+    assert!(err.to_string().starts_with("unknown field `extra`"), "{err}");
+}

@@ -14,6 +14,9 @@ pub struct Input {
     /// The arena's lifetime, when the item has a usable one.
     pub arena: Option<Lifetime>,
     pub type_params: Vec<Ident>,
+    /// The item's `#[serde(..)]` attributes as written (the owned twin repeats them when it
+    /// derives a serde trait).
+    pub serde: Vec<Attribute>,
     pub body: Body,
 }
 
@@ -26,6 +29,8 @@ pub enum Body {
 pub struct Variant {
     pub ident: Ident,
     pub docs: Vec<Attribute>,
+    /// Its `#[serde(..)]` attributes as written.
+    pub serde: Vec<Attribute>,
     pub discriminant: Option<Expr>,
     pub fields: Fields,
 }
@@ -46,15 +51,18 @@ pub struct Field {
     pub member: Member,
     pub vis: Visibility,
     pub docs: Vec<Attribute>,
+    /// Its `#[serde(..)]` attributes as written.
+    pub serde: Vec<Attribute>,
     pub ty: Type,
     pub mode: FieldMode,
     pub shape: Shape,
 }
 
-fn docs(attrs: &[Attribute]) -> Vec<Attribute> {
+/// The attributes `#[name ..]` among `attrs` (`doc`, `serde`), as written.
+fn named(attrs: &[Attribute], name: &str) -> Vec<Attribute> {
     attrs
         .iter()
-        .filter(|attr| attr.path().is_ident("doc"))
+        .filter(|attr| attr.path().is_ident(name))
         .cloned()
         .collect()
 }
@@ -176,7 +184,8 @@ impl Input {
                         reject_misplaced(&mut variant.attrs, errors);
                         Variant {
                             ident: variant.ident.clone(),
-                            docs: docs(&variant.attrs),
+                            docs: named(&variant.attrs, "doc"),
+                            serde: named(&variant.attrs, "serde"),
                             discriminant: variant
                                 .discriminant
                                 .as_ref()
@@ -194,6 +203,7 @@ impl Input {
             }
         };
         Input {
+            serde: named(&item.attrs, "serde"),
             item,
             options,
             arena,
@@ -225,7 +235,8 @@ fn parse_fields(fields: &mut syn::Fields, classifier: &Classifier, errors: &mut 
                     None => Member::Unnamed(index.into()),
                 },
                 vis: field.vis.clone(),
-                docs: docs(&field.attrs),
+                docs: named(&field.attrs, "doc"),
+                serde: named(&field.attrs, "serde"),
                 ty: field.ty.clone(),
                 mode,
                 shape,

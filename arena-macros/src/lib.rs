@@ -138,6 +138,13 @@ use proc_macro::TokenStream;
 /// attributes); without a serde derive the `#[serde(..)]` attributes are removed from the
 /// emitted item, so they need no registration.
 ///
+/// The owned twin reads and writes the same documents as the item: when its `derive(..)` names
+/// `Serialize` or `Deserialize`, it repeats the item's `#[serde(..)]` attributes (on the item,
+/// each field and each variant) as written, so `#[arena_alloc(deserialize, derive(Deserialize,
+/// Serialize))]` gives two types with one wire form. A `default = "path"` is then called for the
+/// twin too, so `path` must also give the twin's field type (plain `default` needs no care).
+/// Without a serde derive in `derive(..)` the twin has no `#[serde(..)]` attribute.
+///
 /// ```
 /// use arena::{arena_alloc, arena_scope, DeserializeIn};
 ///
