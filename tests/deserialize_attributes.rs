@@ -193,7 +193,10 @@ fn every_rename_all_rule_spells_as_serde_does() {
 
 // The owned twin derives serde's traits too: it repeats the item's `#[serde(..)]` attributes, so
 // the arena type and its twin read and write the same documents.
-#[arena_alloc(deserialize, derive(Debug, PartialEq, serde::Serialize, serde::Deserialize))]
+#[arena_alloc(
+    deserialize,
+    derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)
+)]
 #[derive(Debug, serde::Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Order<'a> {
@@ -205,7 +208,10 @@ pub struct Order<'a> {
     pub state: State<'a>,
 }
 
-#[arena_alloc(deserialize, derive(Debug, PartialEq, serde::Serialize, serde::Deserialize))]
+#[arena_alloc(
+    deserialize,
+    derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)
+)]
 #[derive(Debug, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum State<'a> {
@@ -233,5 +239,8 @@ fn the_owned_twin_repeats_the_serde_attributes() {
     assert_eq!(parse::<Order<'_>>(other, &mem).unwrap().clone_out(), twin);
     // `deny_unknown_fields` too.
     let err = serde_json::from_str::<OrderOwned>(r#"{"orderId":1,"extra":0}"#).unwrap_err();
-    assert!(err.to_string().starts_with("unknown field `extra`"), "{err}");
+    assert!(
+        err.to_string().starts_with("unknown field `extra`"),
+        "{err}"
+    );
 }

@@ -22,6 +22,7 @@ pub mod de;
 mod drop_list;
 mod error;
 mod hash_map;
+mod plain_data;
 mod pool;
 mod scope;
 #[cfg(feature = "serde")]

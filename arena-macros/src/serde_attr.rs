@@ -233,15 +233,31 @@ pub fn container(item: &DeriveInput, errors: &mut Errors) -> Container {
     options
 }
 
+/// `rename` and `alias`, which fields and variants share: records the name in `rename` or
+/// `aliases` and returns `true`, or returns `false` for any other `key`.
+fn names(
+    key: &str,
+    meta: &ParseNestedMeta,
+    rename: &mut Option<String>,
+    aliases: &mut Vec<String>,
+) -> syn::Result<bool> {
+    match key {
+        "rename" => *rename = parse_name(meta)?.map(|name| name.value()),
+        "alias" => aliases.push(meta.value()?.parse::<LitStr>()?.value()),
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
 /// The options of one field, recording mistakes in `errors`.
 pub fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
     let mut options = FieldAttrs::default();
     for_each_meta(attrs, errors, |meta, errors| {
-        match key_of(meta).as_str() {
-            "rename" => options.rename = parse_name(meta)?.map(|name| name.value()),
-            "alias" => options
-                .aliases
-                .push(meta.value()?.parse::<LitStr>()?.value()),
+        let key = key_of(meta);
+        if names(&key, meta, &mut options.rename, &mut options.aliases)? {
+            return Ok(());
+        }
+        match key.as_str() {
             "default" => {
                 options.default = Some(if meta.input.peek(syn::Token![=]) {
                     let path: LitStr = meta.value()?.parse()?;
@@ -265,11 +281,11 @@ pub fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
 pub fn variant(attrs: &[Attribute], errors: &mut Errors) -> VariantAttrs {
     let mut options = VariantAttrs::default();
     for_each_meta(attrs, errors, |meta, errors| {
-        match key_of(meta).as_str() {
-            "rename" => options.rename = parse_name(meta)?.map(|name| name.value()),
-            "alias" => options
-                .aliases
-                .push(meta.value()?.parse::<LitStr>()?.value()),
+        let key = key_of(meta);
+        if names(&key, meta, &mut options.rename, &mut options.aliases)? {
+            return Ok(());
+        }
+        match key.as_str() {
             "skip_serializing" | "serialize_with" => skip_value(meta)?,
             _ => unsupported(meta, "a variant", errors)?,
         }

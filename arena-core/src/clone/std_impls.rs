@@ -104,39 +104,8 @@ macro_rules! plain_data {
     )*};
 }
 
-plain_data!(
-    (),
-    bool,
-    char,
-    u8,
-    u16,
-    u32,
-    u64,
-    u128,
-    usize,
-    i8,
-    i16,
-    i32,
-    i64,
-    i128,
-    isize,
-    f32,
-    f64,
-    core::num::NonZeroU8,
-    core::num::NonZeroU16,
-    core::num::NonZeroU32,
-    core::num::NonZeroU64,
-    core::num::NonZeroU128,
-    core::num::NonZeroUsize,
-    core::num::NonZeroI8,
-    core::num::NonZeroI16,
-    core::num::NonZeroI32,
-    core::num::NonZeroI64,
-    core::num::NonZeroI128,
-    core::num::NonZeroIsize,
-    core::time::Duration,
-    core::cmp::Ordering,
-);
+crate::plain_data::for_each_plain_type!(plain_data);
+plain_data!(core::cmp::Ordering);
 
 impl<T: ?Sized> CloneOut for PhantomData<T> {
     type Owned = PhantomData<T>;

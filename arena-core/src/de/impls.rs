@@ -56,38 +56,7 @@ macro_rules! plain_data {
     )*};
 }
 
-plain_data!(
-    (),
-    bool,
-    char,
-    u8,
-    u16,
-    u32,
-    u64,
-    u128,
-    usize,
-    i8,
-    i16,
-    i32,
-    i64,
-    i128,
-    isize,
-    f32,
-    f64,
-    core::num::NonZeroU8,
-    core::num::NonZeroU16,
-    core::num::NonZeroU32,
-    core::num::NonZeroU64,
-    core::num::NonZeroU128,
-    core::num::NonZeroUsize,
-    core::num::NonZeroI8,
-    core::num::NonZeroI16,
-    core::num::NonZeroI32,
-    core::num::NonZeroI64,
-    core::num::NonZeroI128,
-    core::num::NonZeroIsize,
-    core::time::Duration,
-);
+crate::plain_data::for_each_plain_type!(plain_data);
 
 impl<'a, T: ?Sized> DeserializeIn<'a> for PhantomData<T> {
     #[inline]
@@ -342,18 +311,41 @@ impl<'de, 'a, T: DeserializeIn<'a>, M: Mode<'de, 'a>> Visitor<'de> for VecVisito
     }
 
     #[inline]
-    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<ArenaVec<'a, T>, S::Error> {
-        let arena = self.mode.arena();
-        let mut items = ArenaVec::try_with_capacity_in(cautious::<T>(seq.size_hint()), arena)
-            .map_err(alloc_failed)?;
-        while let Some(item) = seq.next_element_seed(Seed::<T, M>::new(self.mode))? {
-            if items.len() == items.capacity() {
-                items.try_reserve(1).map_err(alloc_failed)?;
-            }
-            items.push(item);
-        }
-        Ok(items)
+    fn visit_seq<S: SeqAccess<'de>>(self, seq: S) -> Result<ArenaVec<'a, T>, S::Error> {
+        collect_seq(seq, self.mode)
     }
+}
+
+/// Reads the elements of `seq` into a new [`ArenaVec`] (reserved for the format's size hint,
+/// capped by [`cautious`]): what every sequence visitor that collects does (`ArenaVec`, slices,
+/// the arrays of a [`Value`](super::Value)).
+#[inline]
+pub(super) fn collect_seq<'de, 'a, T, M, S>(
+    mut seq: S,
+    mode: M,
+) -> Result<ArenaVec<'a, T>, S::Error>
+where
+    T: DeserializeIn<'a>,
+    M: Mode<'de, 'a>,
+    S: SeqAccess<'de>,
+{
+    let mut items = ArenaVec::try_with_capacity_in(cautious::<T>(seq.size_hint()), mode.arena())
+        .map_err(alloc_failed)?;
+    while let Some(item) = seq.next_element_seed(Seed::<T, M>::new(mode))? {
+        push_in(&mut items, item)?;
+    }
+    Ok(items)
+}
+
+/// Appends `item`, growing `items` through the arena's `try_` path: a refusal (a limit) is an
+/// error of the format, not a panic.
+#[inline(always)]
+pub(super) fn push_in<T, E: Error>(items: &mut ArenaVec<'_, T>, item: T) -> Result<(), E> {
+    if items.len() == items.capacity() {
+        items.try_reserve(1).map_err(alloc_failed)?;
+    }
+    items.push(item);
+    Ok(())
 }
 
 impl<'a, T: DeserializeIn<'a>> DeserializeIn<'a> for ArenaVec<'a, T> {

@@ -8,6 +8,7 @@ use std::vec::Vec;
 use serde::de::{Deserializer, Error, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
+use super::impls::{collect_seq, push_in};
 use super::{alloc_failed, DeserializeIn, Mode, Seed};
 use crate::arena::Arena;
 use crate::clone::{CloneIn, CloneOut};
@@ -308,14 +309,8 @@ impl<'de, 'a, M: Mode<'de, 'a>> Visitor<'de> for ValueVisitor<'a, M> {
     }
 
     #[inline]
-    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Value<'a>, S::Error> {
-        let mut items: ArenaVec<'a, Value<'a>> = ArenaVec::new_in(self.mode.arena());
-        while let Some(item) = seq.next_element_seed(Seed::<Value<'a>, M>::new(self.mode))? {
-            if items.len() == items.capacity() {
-                items.try_reserve(1).map_err(alloc_failed)?;
-            }
-            items.push(item);
-        }
+    fn visit_seq<S: SeqAccess<'de>>(self, seq: S) -> Result<Value<'a>, S::Error> {
+        let items: ArenaVec<'a, Value<'a>> = collect_seq(seq, self.mode)?;
         Ok(Value::Array(items.into_bump_slice()))
     }
 
@@ -324,10 +319,7 @@ impl<'de, 'a, M: Mode<'de, 'a>> Visitor<'de> for ValueVisitor<'a, M> {
         let mut members: ArenaVec<'a, (&'a str, Value<'a>)> = ArenaVec::new_in(self.mode.arena());
         while let Some(key) = map.next_key_seed(Seed::<&'a str, M>::new(self.mode))? {
             let value = map.next_value_seed(Seed::<Value<'a>, M>::new(self.mode))?;
-            if members.len() == members.capacity() {
-                members.try_reserve(1).map_err(alloc_failed)?;
-            }
-            members.push((key, value));
+            push_in(&mut members, (key, value))?;
         }
         Ok(Value::Object(members.into_bump_slice()))
     }
