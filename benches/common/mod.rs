@@ -400,6 +400,29 @@ pub fn req_arena_scope(n: u64) -> u64 {
     total
 }
 
+/// `arena`, a shared [`ArenaPool`](arena::ArenaPool): a guard taken from `pool` for each
+/// request and given back after it, as a server handing each request its own arena writes.
+pub fn req_pool_per_request(pool: &arena::ArenaPool, n: u64) -> u64 {
+    let mut total = 0u64;
+    for i in 0..n {
+        let mem = pool.get();
+        total = total.wrapping_add(request_in(&mem, i));
+    }
+    total
+}
+
+/// `arena`, a shared [`ArenaPool`](arena::ArenaPool): one guard for all the requests of a
+/// worker, each request in its own `scoped` region (rayon's `map_init` shape: the guard is the
+/// worker's state, taken once).
+pub fn req_pool_per_worker(pool: &arena::ArenaPool, n: u64) -> u64 {
+    let mut mem = pool.get();
+    let mut total = 0u64;
+    for i in 0..n {
+        total = total.wrapping_add(mem.scoped(|tmp| request_in(tmp, i)));
+    }
+    total
+}
+
 /// `arena`: one `Arena`, reset after each request.
 pub fn req_arena_reset(n: u64) -> u64 {
     let mut mem = Arena::new();
