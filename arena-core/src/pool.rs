@@ -7,13 +7,19 @@
 //! lends one as a [`PooledArena`] guard, which is `Send`, and takes it back, reset, when the guard
 //! is dropped, on whatever thread that happens.
 //!
-//! The idle arenas sit behind one mutex, taken twice per loan (lend, give back); an arena is
-//! never shared, only handed over, so allocating from a guard touches no lock or atomic.
+//! An arena is never shared, only handed over, so allocating from a guard touches no lock or
+//! atomic. The pool keeps its idle arenas first in *homes*: a few slots, each on a cache line of
+//! its own, one per thread (threads are numbered as they first use a pool). A thread takes from
+//! and gives back to its own home with one atomic swap, touching no line another thread writes,
+//! and gets back the arena it used last, still warm in its core's cache. An idle list behind a
+//! mutex takes what the homes cannot hold (several guards per thread, more threads than homes).
 
+use core::cell::Cell;
 use core::fmt;
 use core::mem::ManuallyDrop;
 use core::ops::{Deref, DerefMut};
-use core::sync::atomic::{AtomicUsize, Ordering};
+use core::ptr;
+use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 use std::borrow::Cow;
 use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Instant;
@@ -22,7 +28,7 @@ use crate::arena::Arena;
 use crate::config;
 use crate::drop_list::DestructorPanic;
 use crate::error::{AllocError, AllocErrorKind, LimitSetBy, OrPanic};
-use crate::scope::reset_with_retention;
+use crate::scope::reset_traced;
 use crate::trace::TraceLine;
 
 /// A pool of arenas that any thread can borrow from: `Send + Sync`, so it can sit in a `static`,
@@ -77,12 +83,98 @@ use crate::trace::TraceLine;
 /// assert_eq!(POOL.stats().idle_arenas, 1);
 /// ```
 pub struct ArenaPool {
-    idle: Mutex<Vec<Arena>>,
+    /// Idle arenas first go home: the first [`ArenaPool::homes_used`] of these.
+    homes: [Home; HOMES],
+    /// The idle arenas the homes cannot hold, at most `max_idle - homes_used` of them. Boxed,
+    /// like the homes' and the guards' arenas, so that an arena moves between them as a pointer.
+    #[allow(clippy::vec_box)]
+    idle: Mutex<Vec<Box<Arena>>>,
     settings: PoolSettings,
-    /// Guards alive now.
-    in_use: AtomicUsize,
     /// Arenas this pool created, over its whole life.
     created: AtomicUsize,
+}
+
+/// How many homes a pool has (it uses at most `max_idle` of them).
+const HOMES: usize = 8;
+
+/// One home of a pool: an idle arena kept for the threads numbered to it, and the loans those
+/// threads took and gave back. Aligned to 128 bytes (two cache lines, which some processors
+/// fetch in pairs), so two threads' homes never share a line.
+#[repr(align(128))]
+struct Home {
+    /// An idle arena from `Box::into_raw`, owned by the home, or null. Whoever swaps it out
+    /// owns it.
+    arena: AtomicPtr<Arena>,
+    /// Guards taken minus guards given back by the threads of this home (wrapping: a guard
+    /// given back on another thread is counted down in that thread's home).
+    lent: AtomicUsize,
+}
+
+impl Home {
+    const fn new() -> Home {
+        Home {
+            arena: AtomicPtr::new(ptr::null_mut()),
+            lent: AtomicUsize::new(0),
+        }
+    }
+
+    /// The home's arena, if it has one; it is the caller's from now on.
+    #[inline]
+    fn take(&self) -> Option<Box<Arena>> {
+        if self.arena.load(Ordering::Relaxed).is_null() {
+            return None;
+        }
+        let arena = self.arena.swap(ptr::null_mut(), Ordering::Acquire);
+        // SAFETY: a non-null pointer in a home came from `Box::into_raw` in `put` and, swapped
+        // out, is no longer the home's: no one else can take it. `Acquire` pairs with `put`'s
+        // `Release`, so the writes of the thread that put it there are visible.
+        (!arena.is_null()).then(|| unsafe { Box::from_raw(arena) })
+    }
+
+    /// Puts `arena` in the home if it is empty, or hands it back.
+    #[inline]
+    fn put(&self, arena: Box<Arena>) -> Result<(), Box<Arena>> {
+        if !self.arena.load(Ordering::Relaxed).is_null() {
+            return Err(arena);
+        }
+        let raw = Box::into_raw(arena);
+        match self.arena.compare_exchange(
+            ptr::null_mut(),
+            raw,
+            Ordering::Release,
+            Ordering::Relaxed,
+        ) {
+            Ok(_) => Ok(()),
+            // SAFETY: the exchange failed, so the home did not take `raw`: it is still ours,
+            // from the `Box::into_raw` above.
+            Err(_) => Err(unsafe { Box::from_raw(raw) }),
+        }
+    }
+}
+
+/// The arena is handed between threads through the homes' atomic pointers, never shared: the
+/// pool is `Sync` because an `Arena` is `Send`.
+const _: fn() = || {
+    fn send<T: Send>() {}
+    send::<Arena>();
+};
+
+/// This thread's number among the threads that used a pool (any pool), from 0.
+#[inline]
+fn thread_number() -> usize {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        // No destructor: usable while the thread's other thread-locals are dropped.
+        static NUMBER: Cell<usize> = const { Cell::new(usize::MAX) };
+    }
+    NUMBER.with(|number| match number.get() {
+        usize::MAX => {
+            let next = NEXT.fetch_add(1, Ordering::Relaxed);
+            number.set(next);
+            next
+        }
+        known => known,
+    })
 }
 
 /// What a pool applies to each of its arenas.
@@ -106,7 +198,8 @@ pub struct PoolStats {
     pub idle_arenas: usize,
     /// Bytes of chunk memory the idle arenas hold (what the pool keeps between loans).
     pub idle_reserved_bytes: usize,
-    /// Guards alive now.
+    /// Guards alive now (exact when no guard is being taken or given back meanwhile: each
+    /// thread counts its own, and the snapshot adds them up).
     pub arenas_in_use: usize,
     /// Arenas the pool has created over its life (a loan reuses an idle arena when there is
     /// one, so this stays near the most guards alive at once).
@@ -247,9 +340,9 @@ impl ArenaPool {
 
     const fn with_settings(settings: PoolSettings) -> Self {
         ArenaPool {
+            homes: [const { Home::new() }; HOMES],
             idle: Mutex::new(Vec::new()),
             settings,
-            in_use: AtomicUsize::new(0),
             created: AtomicUsize::new(0),
         }
     }
@@ -298,15 +391,20 @@ impl ArenaPool {
                 .with_label(self.settings.label.as_ref())
         })?;
         let traced = state.traces().then(Instant::now);
-        let mut arena = match self.lock_idle().pop() {
+        let number = thread_number();
+        let homes = self.homes_used();
+        let own = (homes > 0).then(|| &self.homes[number % homes]);
+        let mut arena = match own.and_then(Home::take) {
             Some(arena) => arena,
-            None => self.new_arena()?,
+            None => self.take_idle()?,
         };
         // The arena holds nothing (it was reset when given back): counting can switch.
         if arena.allocation_count().is_some() != traced.is_some() {
             arena.set_counting(traced.is_some());
         }
-        self.in_use.fetch_add(1, Ordering::Relaxed);
+        self.homes[number % HOMES]
+            .lent
+            .fetch_add(1, Ordering::Relaxed);
         Ok(PooledArena {
             arena: ManuallyDrop::new(arena),
             pool: self,
@@ -330,11 +428,35 @@ impl ArenaPool {
     /// assert!(stats.idle_reserved_bytes >= 8000);
     /// ```
     pub fn stats(&self) -> PoolStats {
-        let idle = self.lock_idle();
+        let mut idle = self.lock_idle();
+        let (mut idle_arenas, mut idle_reserved_bytes) = (idle.len(), 0);
+        idle_reserved_bytes += idle
+            .iter()
+            .map(|arena| arena.reserved_bytes())
+            .sum::<usize>();
+        for home in &self.homes[..self.homes_used()] {
+            // Taken out to be read (an arena is not `Sync`), then put back; should its thread
+            // have put another there meanwhile, it joins the list (or is freed, beyond the bound).
+            if let Some(arena) = home.take() {
+                idle_arenas += 1;
+                idle_reserved_bytes += arena.reserved_bytes();
+                if let Err(arena) = home.put(arena) {
+                    if idle.len() < self.list_bound() {
+                        idle.push(arena);
+                    }
+                }
+            }
+        }
+        drop(idle);
+        let lent = self.homes.iter().fold(0usize, |sum, home| {
+            sum.wrapping_add(home.lent.load(Ordering::Relaxed))
+        });
         PoolStats {
-            idle_arenas: idle.len(),
-            idle_reserved_bytes: idle.iter().map(Arena::reserved_bytes).sum(),
-            arenas_in_use: self.in_use.load(Ordering::Relaxed),
+            idle_arenas,
+            idle_reserved_bytes,
+            // Transiently below zero when a guard given back on another thread is counted down
+            // before its loan is seen counted up.
+            arenas_in_use: if lent > usize::MAX / 2 { 0 } else { lent },
             arenas_created: self.created.load(Ordering::Relaxed),
             max_idle: self.max_idle(),
             limit: self.settings.limit,
@@ -358,16 +480,68 @@ impl ArenaPool {
         let idle = core::mem::take(&mut *self.lock_idle());
         // Freed outside the lock: freeing chunks is a call to the global allocator each.
         drop(idle);
+        for home in &self.homes {
+            drop(home.take());
+        }
     }
 
     fn max_idle(&self) -> usize {
         self.settings.max_idle.unwrap_or_else(default_max_idle)
     }
 
+    /// How many homes hold idle arenas: as many as the pool may keep, up to [`HOMES`].
+    #[inline]
+    fn homes_used(&self) -> usize {
+        self.max_idle().min(HOMES)
+    }
+
+    /// How many idle arenas the list may hold: the homes count towards `max_idle` first.
+    fn list_bound(&self) -> usize {
+        self.max_idle() - self.homes_used()
+    }
+
     /// The idle list. A panic never happens while it is held, but if one did, the list is
     /// still consistent (only `push`, `pop` and `take` touch it).
-    fn lock_idle(&self) -> MutexGuard<'_, Vec<Arena>> {
+    #[allow(clippy::vec_box)]
+    fn lock_idle(&self) -> MutexGuard<'_, Vec<Box<Arena>>> {
         self.idle.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// An idle arena when this thread's home has none: from the list, another thread's home, or
+    /// a new one.
+    #[cold]
+    fn take_idle(&self) -> Result<Box<Arena>, AllocError> {
+        if let Some(arena) = self.lock_idle().pop() {
+            return Ok(arena);
+        }
+        if let Some(arena) = self.homes[..self.homes_used()].iter().find_map(Home::take) {
+            return Ok(arena);
+        }
+        self.new_arena().map(Box::new)
+    }
+
+    /// Keeps an idle arena: in this thread's home, the list, another home, or nowhere (it is
+    /// handed back, to be freed: the pool keeps `max_idle`).
+    fn keep_idle(&self, arena: Box<Arena>) -> Option<Box<Arena>> {
+        let homes = &self.homes[..self.homes_used()];
+        if homes.is_empty() {
+            return Some(arena);
+        }
+        let arena = match homes[thread_number() % homes.len()].put(arena) {
+            Ok(()) => return None,
+            Err(arena) => arena,
+        };
+        let arena = {
+            let mut idle = self.lock_idle();
+            if idle.len() < self.list_bound() {
+                idle.push(arena);
+                return None;
+            }
+            arena
+        };
+        homes
+            .iter()
+            .try_fold(arena, |arena, home| home.put(arena).err())
     }
 
     /// The least memory an arena of this pool starts with and keeps.
@@ -388,19 +562,13 @@ impl ArenaPool {
 
     /// Takes back the arena of a guard: destructors, retention, the trace line, then the idle
     /// list (or freed, beyond `max_idle`). Returns a destructor's panic.
-    fn give_back(&self, mut arena: Arena, traced: Option<Instant>) -> Option<DestructorPanic> {
-        // With `scoped` or rewinds inside the loan, what it held at its peak.
-        let used = arena.peak_used_bytes();
-        let reserved = arena.reserved_bytes();
-        let chunks = arena.chunk_count();
-        let (current, other) = (arena.current_chunk_usage(), arena.other_chunks_usage());
-        let allocations = arena.allocation_count();
+    fn give_back(&self, mut arena: Box<Arena>, traced: Option<Instant>) -> Option<DestructorPanic> {
         // `DerefMut` lets a borrower swap another arena in: the pool's settings hold for
         // whatever comes back.
         arena.set_limit(self.settings.limit, LimitSetBy::Pool);
         arena.set_label(self.settings.label.clone());
         arena.pooled = true;
-        let end = reset_with_retention(&mut arena, self.settings.capacity);
+        let (end, line) = reset_traced(&mut arena, self.settings.capacity, traced);
         if self
             .settings
             .limit
@@ -409,35 +577,28 @@ impl ArenaPool {
             // Only a swapped-in arena can hold more than the limit: start it afresh.
             let _ = arena.reserve_fresh(self.floor());
         }
-        if let Some(started) = traced {
+        if let Some(line) = line {
             TraceLine {
-                started,
-                used,
                 kept: arena.reserved_bytes(),
-                reserved,
-                chunks,
-                current,
-                other,
-                allocations,
-                drops: end.drops,
-                limit: arena.limit(),
                 place: self.settings.label.as_deref().unwrap_or("arena pool"),
+                ..line
             }
             .emit();
         }
-        let surplus = {
-            let mut idle = self.lock_idle();
-            if idle.len() < self.max_idle() {
-                idle.push(arena);
-                None
-            } else {
-                Some(arena)
-            }
-        };
-        // Freed outside the lock.
-        drop(surplus);
-        self.in_use.fetch_sub(1, Ordering::Relaxed);
+        // Freed (beyond the bound) outside the lock.
+        drop(self.keep_idle(arena));
+        self.homes[thread_number() % HOMES]
+            .lent
+            .fetch_sub(1, Ordering::Relaxed);
         end.first_panic
+    }
+}
+
+impl Drop for ArenaPool {
+    fn drop(&mut self) {
+        for home in &self.homes {
+            drop(home.take());
+        }
     }
 }
 
@@ -518,8 +679,8 @@ impl fmt::Debug for ArenaPool {
 /// assert_eq!(pool.stats().idle_arenas, 1);
 /// ```
 pub struct PooledArena<'p> {
-    /// Taken out only by `Drop`.
-    arena: ManuallyDrop<Arena>,
+    /// Taken out only by `Drop`. Boxed, so that lending and giving back move a pointer.
+    arena: ManuallyDrop<Box<Arena>>,
     pool: &'p ArenaPool,
     /// When the loan started, if it is traced.
     traced: Option<Instant>,

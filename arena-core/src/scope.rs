@@ -469,26 +469,8 @@ impl ScopeGuard {
     #[cold]
     #[inline(never)]
     fn close_slow(&self, arena: &mut Arena) -> ScopeEnd {
-        let used = arena.used_bytes();
-        let reserved = arena.reserved_bytes();
-        let chunks = arena.chunk_count();
-        let (current, other) = (arena.current_chunk_usage(), arena.other_chunks_usage());
-        let allocations = arena.allocation_count();
-        let end = reset_with_retention(arena, 0);
-        if let Some(started) = self.traced {
-            let line = TraceLine {
-                started,
-                used,
-                kept: arena.reserved_bytes(),
-                reserved,
-                chunks,
-                current,
-                other,
-                allocations,
-                drops: end.drops,
-                limit: arena.limit(),
-                place: "",
-            };
+        let (end, line) = reset_traced(arena, 0, self.traced);
+        if let Some(line) = line {
             match self.place {
                 Place::Label(label) | Place::CallSite(label) => TraceLine {
                     place: label,
@@ -520,13 +502,48 @@ impl Drop for ScopeGuard {
     }
 }
 
+/// [`reset_with_retention`], and when the round is traced (`started`), its trace line: the
+/// arena's figures from before the reset, the memory kept after it, with no place yet (the
+/// caller names it: a scope its label or call site, a pool its label).
+pub(crate) fn reset_traced(
+    arena: &mut Arena,
+    at_least: usize,
+    started: Option<Instant>,
+) -> (ScopeEnd, Option<TraceLine<'static>>) {
+    let Some(started) = started else {
+        return (reset_with_retention(arena, at_least), None);
+    };
+    // With `scoped` or rewinds inside the round, what it held at its peak.
+    let used = arena.peak_used_bytes();
+    let reserved = arena.reserved_bytes();
+    let chunks = arena.chunk_count();
+    let (current, other) = (arena.current_chunk_usage(), arena.other_chunks_usage());
+    let allocations = arena.allocation_count();
+    let end = reset_with_retention(arena, at_least);
+    let line = TraceLine {
+        started,
+        used,
+        kept: arena.reserved_bytes(),
+        reserved,
+        chunks,
+        current,
+        other,
+        allocations,
+        drops: end.drops,
+        limit: arena.limit(),
+        place: "",
+    };
+    (end, Some(line))
+}
+
 /// Ends a scope that allocated (or a loan of [`ArenaPool`](crate::ArenaPool)): destructors, then
 /// the retention policy (`ARENA_RETAIN`, never below `ARENA_BALLAST` nor `at_least` bytes).
 #[cold]
 #[inline(never)]
 pub(crate) fn reset_with_retention(arena: &mut Arena, at_least: usize) -> ScopeEnd {
     let needed = arena.peak_used_bytes();
-    let keep = match config::retain() {
+    let retain = config::retain();
+    let keep = match retain {
         Retain::Off => arena.reserved_bytes(),
         Retain::Percent(percent) => {
             let scaled = (needed as u128 * u128::from(percent)).div_ceil(100);
@@ -535,7 +552,11 @@ pub(crate) fn reset_with_retention(arena: &mut Arena, at_least: usize) -> ScopeE
     }
     .max(config::ballast())
     .max(at_least);
-    let run = arena.reset_keeping(keep);
+    // `off` merges everything into one chunk; a percentage keeps a grown round's chunks in place.
+    let run = match retain {
+        Retain::Off => arena.reset_keeping(keep),
+        Retain::Percent(_) => arena.reset_for_reuse(keep),
+    };
     ScopeEnd {
         drops: run.count,
         first_panic: run.first_panic,

@@ -198,3 +198,45 @@ fn a_threads_pooled_memory_is_given_back_when_it_ends() {
         "all given back at thread end"
     );
 }
+
+#[test]
+fn a_round_that_outgrew_its_kept_memory_keeps_its_chunks_in_place() {
+    let _serial = serial();
+    config::set_retain(Retain::Percent(100));
+    config::set_ballast(0);
+    std::thread::spawn(|| {
+        // 256 KiB first (a first round: merged into one chunk), then rounds that go on past it
+        // in 16 KiB pieces, into new chunks.
+        let round = |mem: &arena_core::Arena| {
+            let first = mem.alloc_layout(Layout::array::<u8>(256 << 10).unwrap());
+            for _ in 0..20 {
+                big(mem, 16 << 10);
+            }
+            first.as_ptr() as usize
+        };
+        scope(|mem| big(mem, 256 << 10));
+        assert_eq!(scope(|mem| mem.stats().chunks), 1);
+        scope(round);
+        let kept = scope(|mem| mem.stats());
+        assert!(kept.chunks > 1, "the grown round's chunks stay: {kept:?}");
+        assert_eq!(kept.used_bytes, 0, "{kept:?}");
+        assert!(
+            kept.reserved_bytes >= (256 + 20 * 16) << 10,
+            "what the round needed is kept: {kept:?}"
+        );
+        // The same round again starts where the last one did and asks for nothing new.
+        let start = scope(round);
+        let mut again = 0;
+        let allocations = global_allocations(|| again = scope(round));
+        assert_eq!(allocations, 0, "the kept chunks hold the round");
+        assert_eq!(again, start, "the oldest chunk is the block again");
+        assert_eq!(scope(|mem| mem.stats()), kept);
+        // Small rounds again: merged and shrunk to what they need, as after any spike.
+        scope(|mem| big(mem, 10_000));
+        let small = scope(|mem| mem.stats());
+        assert_eq!(small.chunks, 1, "{small:?}");
+        assert!(small.reserved_bytes < 64 << 10, "{small:?}");
+    })
+    .join()
+    .unwrap();
+}

@@ -74,6 +74,9 @@ struct CheckpointRecord {
     allocations: usize,
 }
 
+/// The bytes a spare block's header takes: a block must hold them to be a spare.
+pub(super) const SPARE_HEADER_BYTES: usize = size_of::<SpareHeader>();
+
 /// The start of a spare block: a free block a rewind went back past, kept for the next time
 /// the block is full (see the module docs).
 #[repr(C)]
@@ -533,8 +536,9 @@ impl Arena {
         self.steady_floor.set(super::sizes::NOT_STEADY);
     }
 
-    /// Puts the free block `[start, end)` on top of the spare list, its header at its start.
-    fn push_spare(&self, start: NonNull<u8>, end: usize) {
+    /// Puts the free block `[start, end)` on top of the spare list, its header at its start
+    /// (the block holds at least [`SPARE_HEADER_BYTES`]).
+    pub(super) fn push_spare(&self, start: NonNull<u8>, end: usize) {
         let len = end - start.as_ptr() as usize;
         asan::poison(start.as_ptr(), len);
         asan::unpoison(start.as_ptr(), size_of::<SpareHeader>());

@@ -187,7 +187,9 @@ impl Arena {
         let Ok(probe) = Layout::from_size_align(size, BLOCK_ALIGN) else {
             return Err(self.alloc_error(AllocErrorKind::CapacityOverflow, bytes));
         };
-        self.add_chunk(probe, bytes)
+        self.add_chunk(probe, bytes)?;
+        self.holds_kept = true;
+        Ok(())
     }
 
     /// Frees every chunk and returns its bytes to the process budget.
@@ -198,6 +200,7 @@ impl Arena {
         self.bump.set_allocation_limit(Some(0));
         self.newest_chunk_bytes.set(0);
         self.steady_floor.set(NOT_STEADY);
+        self.holds_kept = false;
         budget::release(reserved);
     }
 

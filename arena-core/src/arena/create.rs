@@ -55,6 +55,7 @@ impl Arena {
             spares: Cell::new(no_block()),
             spare_bytes: Cell::new(0),
             peak_used: Cell::new(0),
+            holds_kept: false,
             created_at: Location::caller(),
             _not_sync: PhantomData,
         }

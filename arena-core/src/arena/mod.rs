@@ -247,6 +247,9 @@ pub struct Arena {
     /// The most bytes held before a rewind since the last reset (see
     /// `Arena::peak_used_bytes`).
     peak_used: Cell<usize>,
+    /// Whether the oldest chunk is memory kept for this round: by a reset that kept memory, or
+    /// reserved up front (a capacity, the ballast). See `Arena::reset_for_reuse`.
+    holds_kept: bool,
     /// Where the arena was created, for the trace line of an arena without a label.
     created_at: &'static std::panic::Location<'static>,
     /// `Arena` holds raw pointers to the values in its drop list; they are not shared.

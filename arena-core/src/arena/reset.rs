@@ -1,14 +1,22 @@
 //! Reset, free and drop: running the pending destructors, rewinding the one chunk or merging
-//! several into one, resizing the kept chunk, and giving all memory back.
+//! several into one, resizing the kept chunk, keeping a pooled round's chunks in place, and
+//! giving all memory back.
 //!
 //! Relies on the block engine to rewind the cursor, on the chunks room for fresh chunks and
 //! poisoning, and on the drop list for the destructors.
 
-use super::sizes::{kept_chunk_too_big, NOT_STEADY};
+use core::ptr::NonNull;
+
+use super::checkpoint::SPARE_HEADER_BYTES;
+use super::sizes::{chunk_bound, kept_chunk_too_big, NOT_STEADY};
 use super::Arena;
 use crate::budget;
 use crate::drop_list::DropsRun;
 use crate::trace::TraceLine;
+
+/// The least a pooled arena's round must keep for [`Arena::reset_for_reuse`] to keep its
+/// chunks in place rather than merge them: 64 KiB.
+const KEEP_IN_PLACE_FROM: usize = 64 << 10;
 
 impl Arena {
     /// Drops every pending value and makes all memory available again, keeping it for reuse.
@@ -90,8 +98,81 @@ impl Arena {
         if too_small || too_big {
             self.resize_kept_chunk(keep_bytes, too_small);
         }
+        self.holds_kept = self.bump.allocated_bytes() != 0;
         self.debug_check_chunks();
         run
+    }
+
+    /// The end of a pooled arena's round: runs the destructors and makes all memory available
+    /// again, keeping about `keep_bytes` (the retention policy's figure) for the next round.
+    ///
+    /// A round that started from memory kept for it and outgrew it into new chunks keeps all
+    /// its chunks, in place: the oldest becomes the block again and the newer ones are spares,
+    /// taken in the order the round took them. The next round of the same size then touches
+    /// exactly the pages this one touched, and nothing is freed to be allocated again. Freeing
+    /// the chunks and asking for one merged chunk instead (what [`reset_keeping`] does) leaves
+    /// the memory this round touched to the global allocator, which may keep it resident (glibc
+    /// does for blocks below its `mmap` threshold, which moves with the blocks freed before)
+    /// while the merged chunk's pages are touched anew. The chunks are merged as before when
+    /// there is no kept memory yet (the first round: its chunks come from nothing and are
+    /// merged into one), when they hold more than twice what is to be kept (a spike), or when
+    /// what is to be kept is under [`KEEP_IN_PLACE_FROM`] bytes: merging a few small chunks costs
+    /// a few pages at most, and gives back the one-chunk arena whose scopes end by a bare
+    /// rewind.
+    ///
+    /// [`reset_keeping`]: Arena::reset_keeping
+    pub(crate) fn reset_for_reuse(&mut self, keep_bytes: usize) -> DropsRun {
+        if !self.keeps_all_chunks(keep_bytes) {
+            return self.reset_keeping(keep_bytes);
+        }
+        self.steady_floor.set(NOT_STEADY);
+        let run = self.drops.run_all();
+        self.allocations.set(0);
+        self.poison_used();
+        self.rewind_all_chunks();
+        self.debug_check_chunks();
+        run
+    }
+
+    /// Whether [`reset_for_reuse`](Arena::reset_for_reuse) keeps every chunk in place: a
+    /// round that outgrew the memory kept for it, into chunks that together hold at most about
+    /// twice `keep_bytes`, every one of them one whole block.
+    fn keeps_all_chunks(&self, keep_bytes: usize) -> bool {
+        let reserved = self.bump.allocated_bytes();
+        self.holds_kept
+            && keep_bytes >= KEEP_IN_PLACE_FROM
+            && reserved != self.newest_chunk_bytes.get()
+            && self.bump.chunk_capacity() == 0
+            && chunk_bound(keep_bytes.saturating_mul(2)).is_some_and(|bound| reserved <= bound)
+            // SAFETY: only reads chunk footers; nothing allocates while the iterator lives.
+            && unsafe { self.bump.iter_allocated_chunks_raw() }
+                .all(|(_, len)| len >= SPARE_HEADER_BYTES)
+    }
+
+    /// Makes the oldest chunk the block again, its cursor at its start, and every newer chunk
+    /// a spare, the second oldest on top: the order the round took them in.
+    #[cold]
+    fn rewind_all_chunks(&mut self) {
+        self.drop_block();
+        let mut oldest = None;
+        // SAFETY: only reads chunk footers, newest first; nothing allocates from bumpalo while
+        // the iterator lives (pushing a spare writes into the chunk's own memory, which is
+        // free: the round's values are gone, the destructors ran).
+        for (start, len) in unsafe { self.bump.iter_allocated_chunks_raw() } {
+            // Each chunk is wholly one block (`keeps_all_chunks` checked that bumpalo holds no
+            // free space), `[start, start + len)`, at a non-null chunk address.
+            let Some(start) = NonNull::new(start) else {
+                continue;
+            };
+            if let Some((newer, newer_len)) = oldest.replace((start, len)) {
+                self.push_spare(newer, newer.as_ptr() as usize + newer_len);
+            }
+        }
+        if let Some((start, len)) = oldest {
+            self.block_start.set(start);
+            self.cursor.set(start);
+            self.block_end.set(start.as_ptr() as usize + len);
+        }
     }
 
     /// Replaces the one chunk left after a reset by one of about `keep_bytes` (none for 0).
