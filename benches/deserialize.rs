@@ -20,6 +20,15 @@
 //! ARENA_JSON_DIR=/path/to/json cargo bench -p arena-benches --bench deserialize   # 15 rounds
 //! ARENA_JSON_DIR=/path/to/json ARENA_BENCH_ROUNDS=21 cargo bench -p arena-benches --bench deserialize
 //! ```
+//!
+//! `ARENA_BENCH_ONLY=PEER` runs one peer (`arena (scope)`, `heap/system`, .., or `IgnoredAny`,
+//! the parser alone) for `ARENA_BENCH_ROUNDS` documents of each file, untimed, for an
+//! instruction profile:
+//!
+//! ```sh
+//! ARENA_JSON_DIR=/path/to/json ARENA_BENCH_ONLY="heap/system" ARENA_BENCH_ROUNDS=4 \
+//!     valgrind --tool=callgrind target/release/deps/deserialize-HASH
+//! ```
 #![allow(missing_docs)] // test types, named for what they exercise; the tests are their documentation
 #![allow(non_snake_case)] // the typed structs use the documents' own (camelCase) field names
 
@@ -696,12 +705,36 @@ fn compare(title: &str, bytes: &[u8], mut peers: Vec<Peer<'_>>, rounds: usize, p
     }
 }
 
+/// `ARENA_BENCH_ONLY=PEER`: runs only that peer (a name of the tables, or `IgnoredAny`: serde_json
+/// parsing the document into nothing, the parser's floor), `rounds` documents, untimed: for an
+/// instruction profile of one peer (`valgrind --tool=callgrind`).
+fn run_only(name: &str, bytes: &[u8], only: &str, rounds: usize) {
+    let mut peers = typed_peers(name);
+    peers.extend(dynamic_peers());
+    peers.push((
+        "IgnoredAny",
+        Box::new(|d: &[u8]| {
+            let _: serde::de::IgnoredAny = serde::Deserialize::deserialize(&mut json(d)).unwrap();
+            0
+        }),
+    ));
+    let names: Vec<&str> = peers.iter().map(|(peer, _)| *peer).collect();
+    let Some((peer, run)) = peers.iter_mut().find(|(peer, _)| *peer == only) else {
+        panic!("ARENA_BENCH_ONLY={only:?} is no peer; the peers are {names:?}");
+    };
+    USE_MIMALLOC.store(peer.ends_with("mimalloc"), Ordering::Relaxed);
+    let checksum: usize = (0..rounds).map(|_| black_box(run(black_box(bytes)))).sum();
+    USE_MIMALLOC.store(false, Ordering::Relaxed);
+    println!("{name}.json, {peer}: {rounds} documents, checksum {checksum}");
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; accept and ignore libtest-style arguments.
     let rounds: usize = std::env::var("ARENA_BENCH_ROUNDS")
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(15);
+    let only = std::env::var("ARENA_BENCH_ONLY").ok();
     let Some(folder) = std::env::var_os("ARENA_JSON_DIR").map(PathBuf::from) else {
         println!(
             "skipping: ARENA_JSON_DIR is not set; set it to the folder that holds twitter.json \
@@ -720,6 +753,10 @@ fn main() {
             continue;
         };
         let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+        if let Some(only) = &only {
+            run_only(name, bytes, only, rounds);
+            continue;
+        }
         compare(
             &format!("{name}.json, typed"),
             bytes,
