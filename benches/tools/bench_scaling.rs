@@ -16,7 +16,10 @@
 //! - `pool_request`: one `ArenaPool` shared by all threads, a guard taken for each request;
 //! - `pool_worker`: the same pool, one guard per thread for all its requests (rayon's `map_init`
 //!   shape), each request in `scoped`;
-//! - `system`: `Box`/`Vec`/`String` on the system allocator.
+//! - `system`: `Box`/`Vec`/`String` on the system allocator;
+//! - `pool_loan`: not the request loop but what a loan of the shared pool costs: a guard per
+//!   "request" of one `u64`, [`LOANS_PER_REQUEST`] of them per request of the others (so that
+//!   a measurement lasts about as long); its figures count loans.
 //!
 //! The variants and thread counts take turns, round after round, in one process, so a slow spell
 //! of a shared machine falls on all of them; each figure is the median over the rounds, and the
@@ -44,13 +47,42 @@ usage: bench_scaling [--threads LIST] [--requests N] [--rounds R] [--variants LI
                     (default 1,2)
   --requests N      requests per thread per measurement (default 200000)
   --rounds R        rounds; each runs every variant on every thread count (default 9)
-  --variants LIST   any of arena_scope,pool_request,pool_worker,system (default: all)
+  --variants LIST   any of arena_scope,pool_request,pool_worker,system,pool_loan
+                    (default: all; pool_loan counts loans of one u64, 20 per request)
   -h, --help        this text
 
 Prints each round, then a Markdown table: median throughput per thread count and the median
 of the per-round ratios to the first thread count, with the load average around the run.";
 
-const VARIANTS: [&str; 4] = ["arena_scope", "pool_request", "pool_worker", "system"];
+const VARIANTS: [&str; 5] = [
+    "arena_scope",
+    "pool_request",
+    "pool_worker",
+    "system",
+    "pool_loan",
+];
+
+/// Loans of `pool_loan` per request of the other variants.
+const LOANS_PER_REQUEST: u64 = 20;
+
+/// `n` loans of `pool`, each allocating one `u64`.
+fn loans(pool: &ArenaPool, n: u64) -> u64 {
+    let mut total = 0u64;
+    for i in 0..n {
+        let mem = pool.get();
+        total = total.wrapping_add(*mem.alloc(i));
+    }
+    total
+}
+
+/// How many operations a variant's pass of `n` requests does.
+fn operations(variant: &str, n: u64) -> u64 {
+    if variant == "pool_loan" {
+        n * LOANS_PER_REQUEST
+    } else {
+        n
+    }
+}
 
 struct Options {
     threads: Vec<usize>,
@@ -129,6 +161,7 @@ fn run(variant: &str, pool: &ArenaPool, n: u64) -> u64 {
         "pool_request" => req_pool_per_request(pool, n),
         "pool_worker" => req_pool_per_worker(pool, n),
         "system" => req_system(n),
+        "pool_loan" => loans(pool, n * LOANS_PER_REQUEST),
         other => unreachable!("variant {other}"),
     }
 }
@@ -152,7 +185,11 @@ struct Sample {
 /// `threads` threads each running `n` requests of `variant`, started together.
 fn measure(variant: &str, pool: &ArenaPool, threads: usize, n: u64) -> Sample {
     let barrier = Barrier::new(threads + 1);
-    let expected = req_arena_reset(n.min(1000));
+    let warm_up = n.min(1000);
+    let expected = match variant {
+        "pool_loan" => (0..warm_up * LOANS_PER_REQUEST).fold(0u64, u64::wrapping_add),
+        _ => req_arena_reset(warm_up),
+    };
     std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
@@ -160,7 +197,7 @@ fn measure(variant: &str, pool: &ArenaPool, threads: usize, n: u64) -> Sample {
                 s.spawn(move || {
                     // Warm-up: the thread's pool (or its share of the shared pool, or malloc's
                     // arena for this thread) reaches its steady size before the clock starts.
-                    assert_eq!(run(variant, pool, n.min(1000)), expected, "{variant}");
+                    assert_eq!(run(variant, pool, warm_up), expected, "{variant}");
                     barrier.wait();
                     let (cpu, waited) = schedstat();
                     black_box(run(variant, pool, n));
@@ -230,7 +267,7 @@ fn main() {
         for (v, variant) in options.variants.iter().enumerate() {
             for (t, &threads) in options.threads.iter().enumerate() {
                 let sample = measure(variant, &pools[v], threads, options.requests);
-                let n = options.requests as f64;
+                let n = operations(variant, options.requests) as f64;
                 let per_sec = threads as f64 * n / sample.wall.as_secs_f64();
                 let cpu_per_sec: f64 = sample
                     .cpu_ns
@@ -342,6 +379,7 @@ fn label(variant: &str) -> &'static str {
         "pool_request" => "`ArenaPool`, a guard per request",
         "pool_worker" => "`ArenaPool`, a guard per thread, `scoped` per request",
         "system" => "`Box`/system",
+        "pool_loan" => "`ArenaPool` loans alone (one `u64` each; figures in k loans/s)",
         other => unreachable!("variant {other}"),
     }
 }
