@@ -19,6 +19,9 @@ impl Arena {
     /// Copies a string into the arena.
     ///
     /// The string comes back as `&mut str`; it coerces to `&str` wherever that type is expected.
+    /// Strings (and byte slices from [`alloc_slice_copy`](Arena::alloc_slice_copy)) are packed:
+    /// one starts where the previous one ended when nothing else was allocated between them,
+    /// with no rounding to the 8 bytes other allocations take.
     /// A container filled with these strings should name its element type, or it infers
     /// `&mut str` (see [`vec`](Arena::vec)).
     ///
