@@ -172,6 +172,7 @@ impl Arena {
             self.block_start.set(start);
             self.cursor.set(start);
             self.block_end.set(start.as_ptr() as usize + len);
+            self.forget_byte_tail();
         }
     }
 
