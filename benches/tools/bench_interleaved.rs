@@ -7,6 +7,7 @@
 //! ```text
 //! cargo run --release -p arena-benches --bin bench_interleaved -- binary_trees 20 5
 //! cargo run --release -p arena-benches --bin bench_interleaved -- request_loop 200000 7
+//! cargo run --release -p arena-benches --bin bench_interleaved -- raw_cold 10000000 15
 //! ```
 
 #[path = "../common/mod.rs"]
@@ -41,8 +42,16 @@ fn peers(workload: &str, n: u64) -> Vec<Peer> {
             ("typed_arena", Box::new(move || req_typed_arena(n))),
             ("floor_push", Box::new(move || req_floor_push(n))),
         ],
+        "raw_cold" => vec![
+            ("arena", Box::new(move || raw_arena_cold(n))),
+            ("bumpalo", Box::new(move || raw_bumpalo_cold(n))),
+            ("bump_scope", Box::new(move || raw_bump_scope_cold(n))),
+            ("typed_arena", Box::new(move || raw_typed_arena_cold(n))),
+        ],
         other => {
-            eprintln!("unknown workload '{other}': expected binary_trees or request_loop");
+            eprintln!(
+                "unknown workload '{other}': expected binary_trees, request_loop or raw_cold"
+            );
             std::process::exit(2);
         }
     }
@@ -51,7 +60,9 @@ fn peers(workload: &str, n: u64) -> Vec<Peer> {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(workload), Some(n), rounds) = (args.first(), args.get(1), args.get(2)) else {
-        eprintln!("usage: bench_interleaved <binary_trees DEPTH | request_loop N> [ROUNDS]");
+        eprintln!(
+            "usage: bench_interleaved <binary_trees DEPTH | request_loop N | raw_cold N> [ROUNDS]"
+        );
         std::process::exit(2);
     };
     let n: u64 = n.parse().expect("a number");

@@ -8,7 +8,8 @@
 //! cargo run --release -p arena-benches --bin bench_rss -- raw_warm arena 10000000  # faults per warm round
 //! ```
 //!
-//! Workloads: `binary_trees <peer> <depth>`, `request_loop <peer> <n>`, `raw_warm <peer> <n>`.
+//! Workloads: `binary_trees <peer> <depth>`, `request_loop <peer> <n>`, `raw_warm <peer> <n>`,
+//! `raw_cold <peer> <n>` (`n` values into a new allocator: its chunk growth and page faults).
 //! Peers: `arena`, `arena_reset`, `system`, `bumpalo`, `bump_scope`, `typed_arena`; for
 //! binary-trees and the request loop also `floor`, no allocator at all (see `BtFloor` and
 //! `req_floor`): the bound on what any arena can gain over `Box` there; for the request loop
@@ -49,7 +50,9 @@ fn main() {
     let [workload, peer, arg] = match <[String; 3]>::try_from(args) {
         Ok(a) => a,
         Err(_) => {
-            eprintln!("usage: bench_rss <binary_trees|request_loop|raw_warm> <peer> <arg>");
+            eprintln!(
+                "usage: bench_rss <binary_trees|request_loop|raw_warm|raw_cold> <peer> <arg>"
+            );
             std::process::exit(2);
         }
     };
@@ -73,6 +76,10 @@ fn main() {
         ("request_loop", "bump_scope") => req_bump_scope(n),
         ("request_loop", "typed_arena") => req_typed_arena(n),
         ("request_loop", "floor") => req_floor(n),
+        ("raw_cold", "arena") => raw_arena_cold(n),
+        ("raw_cold", "bumpalo") => raw_bumpalo_cold(n),
+        ("raw_cold", "bump_scope") => raw_bump_scope_cold(n),
+        ("raw_cold", "typed_arena") => raw_typed_arena_cold(n),
         ("request_loop", "floor_push") => req_floor_push(n),
         ("request_loop", parts) if req_arena_parts_named(parts).is_some() => {
             req_arena_parts_named(parts).map_or(0, |run| run(n))

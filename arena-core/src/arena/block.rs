@@ -37,50 +37,67 @@ impl Arena {
     /// [`Stats::allocations`]: crate::Stats::allocations
     #[inline(always)]
     pub(crate) fn try_alloc_counted(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
-        let ptr = self.try_alloc_uncounted(layout)?;
-        if self.counts_allocations {
-            self.allocations.set(self.allocations.get() + 1);
-        }
-        Ok(ptr)
+        self.try_alloc_as::<true>(layout)
     }
 
     /// [`try_alloc_counted`](Arena::try_alloc_counted) without counting: for a container's buffer
     /// that moves as it grows, which is not a new allocation (see [`Stats::allocations`]).
     #[inline(always)]
     pub(crate) fn try_alloc_uncounted(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+        self.try_alloc_as::<false>(layout)
+    }
+
+    /// The allocation, counted or not. The fast path has no counting in it: an arena that
+    /// counts has no room in its fast end (see [`Arena::set_block_end`]), so each of its
+    /// allocations takes the slow path, which counts.
+    #[inline(always)]
+    fn try_alloc_as<const COUNTED: bool>(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
         if layout.size() == 0 {
             // A zero-size value needs an aligned address and no memory: no block, no chunk, no
             // limit. (For a typed allocation this test is decided at compile time.)
+            if COUNTED && self.counts_allocations {
+                self.allocations.set(self.allocations.get() + 1);
+            }
             let aligned = ptr::null_mut::<u8>().wrapping_add(layout.align());
             // SAFETY: an alignment is a power of two, so the address is not zero.
             return Ok(unsafe { NonNull::new_unchecked(aligned) });
         }
-        let ptr = match self.bump_in_block(layout) {
+        let ptr = match self.bump_below(self.fast_end.get(), layout) {
             Some(ptr) => ptr,
-            None => self.alloc_layout_slow(layout)?,
+            None => self.alloc_layout_slow(layout, COUNTED)?,
         };
         asan::unpoison(ptr.as_ptr(), layout.size());
         Ok(ptr)
     }
 
     /// Takes `layout` from the free part of the block, upward, or returns `None` when it does not
-    /// fit. The cursor stays [`BLOCK_ALIGN`]-aligned, so for the common alignments this is a
-    /// compare and an add on the cursor, with no alignment arithmetic.
+    /// fit.
     #[inline(always)]
     fn bump_in_block(&self, layout: Layout) -> Option<NonNull<u8>> {
+        self.bump_below(self.block_end.get(), layout)
+    }
+
+    /// Takes `layout` from the free part of the block, upward, if it ends at `end` (the block's
+    /// end, or the fast end, which is the block's end or 0) at the latest; else returns `None`.
+    /// The cursor stays [`BLOCK_ALIGN`]-aligned, so for the common alignments this is an add, a
+    /// compare and a store of the cursor, with no alignment arithmetic.
+    #[inline(always)]
+    fn bump_below(&self, end: usize, layout: Layout) -> Option<NonNull<u8>> {
         self.debug_check_block();
         let cursor = self.cursor.get();
         let at = cursor.as_ptr() as usize;
         let padding = padding_at(at, layout.align());
         let taken = block_bytes(layout.size());
-        // `block_end >= cursor` always; `padding < align` and `taken <= isize::MAX + 7`, so the
-        // sum cannot overflow.
-        if padding + taken > self.block_end.get() - at {
+        // `padding < align` and `taken <= isize::MAX + 7`: their sum does not overflow, and
+        // `at` plus it overflows only for an address no block has (then it does not fit).
+        let new = at.checked_add(padding + taken)?;
+        if new > end {
             return None;
         }
-        // SAFETY: `padding + taken` bytes fit between the cursor and the end of the block, which
-        // is one allocation (or, with no block, both offsets are 0, which is always allowed), so
-        // both pointers stay inside it; neither is null.
+        // SAFETY: `end` is at most the block's end, so the `padding + taken` bytes from the
+        // cursor lie inside the block, which is one allocation (with no block, or in an arena
+        // whose fast end is 0, nothing fits and this is not reached), so both pointers stay
+        // inside it; neither is null.
         unsafe {
             let start = cursor.as_ptr().add(padding);
             self.cursor.set(NonNull::new_unchecked(start.add(taken)));
@@ -88,11 +105,36 @@ impl Arena {
         }
     }
 
+    /// Sets the end of the block, and the fast end with it: the same, or 0 in an arena that
+    /// counts its allocations, which sends all of them to the slow path, where they are counted.
+    #[inline(always)]
+    pub(super) fn set_block_end(&self, end: usize) {
+        self.block_end.set(end);
+        self.fast_end
+            .set(if self.counts_allocations { 0 } else { end });
+    }
+
     /// The block cannot hold `layout`: takes bumpalo's current chunk as the new block when it is
     /// free, or else a new chunk reserved under the limits, and takes `layout` from it.
+    ///
+    /// In an arena that counts, every allocation comes here: it is counted (when `counted`) and
+    /// taken from the block when it fits.
     #[cold]
     #[inline(never)]
-    fn alloc_layout_slow(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+    fn alloc_layout_slow(&self, layout: Layout, counted: bool) -> Result<NonNull<u8>, AllocError> {
+        let ptr = self.alloc_beyond_fast_end(layout)?;
+        if counted && self.counts_allocations {
+            self.allocations.set(self.allocations.get() + 1);
+        }
+        Ok(ptr)
+    }
+
+    /// [`alloc_layout_slow`](Arena::alloc_layout_slow) without the count.
+    fn alloc_beyond_fast_end(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+        if let Some(ptr) = self.bump_in_block(layout) {
+            // Room in the block: only the fast end (0 in an arena that counts) sent it here.
+            return Ok(ptr);
+        }
         // A block a rewind went back past, free again: before any new chunk.
         if self.take_spare_as_block(layout) {
             if let Some(ptr) = self.bump_in_block(layout) {
@@ -143,7 +185,7 @@ impl Arena {
         self.stranded_bytes.set(self.stranded_bytes.get() + tail);
         self.block_start.set(start);
         self.cursor.set(start);
-        self.block_end.set(start.as_ptr() as usize + free);
+        self.set_block_end(start.as_ptr() as usize + free);
         self.forget_byte_tail();
         true
     }
@@ -155,7 +197,7 @@ impl Arena {
         self.stranded_bytes.set(0);
         self.cursor.set(no_block());
         self.block_start.set(no_block());
-        self.block_end.set(no_block().as_ptr() as usize);
+        self.set_block_end(no_block().as_ptr() as usize);
         self.forget_byte_tail();
         self.forget_spare();
         self.forget_checkpoints();
@@ -214,6 +256,10 @@ impl Arena {
             "the cursor {cursor:#x} is outside the block [{start:#x}, {end:#x})"
         );
         debug_assert_eq!(cursor % BLOCK_ALIGN, 0, "the cursor lost its alignment");
+        debug_assert!(
+            self.fast_end.get() == if self.counts_allocations { 0 } else { end },
+            "the fast end is not the block's end (or 0 when counting)"
+        );
         debug_assert!(
             start == end || self.bump.chunk_capacity() == 0,
             "the block is not all of bumpalo's current chunk"

@@ -37,9 +37,11 @@ impl Arena {
             block_start: Cell::new(no_block()),
             block_end: Cell::new(no_block().as_ptr() as usize),
             byte_tail: Cell::new(no_block()),
+            fast_end: Cell::new(no_block().as_ptr() as usize),
             drops: DropList::default(),
             allocations: Cell::new(0),
             counts_allocations: crate::trace::enabled(),
+            general_reset: Cell::new(false),
             newest_chunk_bytes: Cell::new(0),
             stranded_bytes: Cell::new(0),
             steady_floor: Cell::new(NOT_STEADY),
@@ -48,7 +50,7 @@ impl Arena {
             label: None,
             pooled: false,
             id: super::checkpoint::new_arena_id(),
-            resets: Cell::new(0),
+            era: Cell::new(0),
             checkpoints: Cell::new(no_block()),
             next_stamp: Cell::new(1),
             scope_floor: Cell::new(0),
@@ -60,10 +62,18 @@ impl Arena {
             _not_sync: PhantomData,
         }
         .with_bumpalo_fenced()
+        .with_fast_end()
+    }
+
+    /// Sets the fast end for whether the new arena counts (see [`Arena::set_block_end`]).
+    fn with_fast_end(self) -> Self {
+        self.set_block_end(self.block_end.get());
+        self
     }
 
     /// Keeps bumpalo from growing on its own: every new chunk goes through
     /// [`Arena::add_chunk`], which reserves it under the limits first.
+
     fn with_bumpalo_fenced(self) -> Self {
         self.bump
             .set_allocation_limit(Some(self.bump.allocated_bytes()));
@@ -121,6 +131,7 @@ impl Arena {
     pub(crate) fn set_counting(&mut self, on: bool) {
         debug_assert_eq!(self.used_bytes(), 0, "counting switched mid-round");
         self.counts_allocations = on;
+        self.set_block_end(self.block_end.get());
         self.clear_counters();
     }
 

@@ -199,6 +199,10 @@ pub struct Arena {
     /// The end of the newest byte allocation, where the next one starts when the bytes from
     /// it up to the cursor are free (see the `bytes` room for its invariant).
     byte_tail: Cell<NonNull<u8>>,
+    /// Where the allocation fast path must stop: `block_end`, or 0 in an arena that counts its
+    /// allocations, whose allocations all take the slow path (where they are counted), so that
+    /// the fast path of every other arena has no counting in it (see `Arena::set_block_end`).
+    fast_end: Cell<usize>,
     drops: DropList,
     /// Allocations since the last reset, kept only while `counts_allocations` (see
     /// [`Stats::allocations`]).
@@ -206,6 +210,10 @@ pub struct Arena {
     /// Whether `allocations` is kept. A plain field, so the allocation fast path reads it once
     /// per borrow; counting in every arena cost binary-trees about a fifth of its speed.
     counts_allocations: bool,
+    /// Whether a [`reset`](Arena::reset) must take the general path: set when a destructor is
+    /// registered or a second chunk is added, cleared when a reset or a release leaves at most
+    /// one chunk and no destructor. One flag, so the one-chunk reset tests one byte.
+    general_reset: Cell<bool>,
     /// Size of the newest chunk, to tell a one-chunk arena from a many-chunk one and to size the
     /// next chunk like bumpalo does (double the last).
     newest_chunk_bytes: Cell<usize>,
@@ -227,9 +235,11 @@ pub struct Arena {
     pub(crate) pooled: bool,
     /// Unique in the process: tells a checkpoint of this arena from another's.
     id: u64,
-    /// How many times the arena was reset (or rewound in place by a pooled scope), so the end
-    /// of a `scoped` closure that reset the arena knows its mark is gone.
-    resets: Cell<u64>,
+    /// Which stretch of the arena's history an open [`scoped`](Arena::scoped) mark belongs to:
+    /// 0 until a scope asks for it, then a process-unique value, and 0 again at every reset. The
+    /// end of a scope whose mark has another era knows that the closure reset the arena (or
+    /// swapped another one in), so its mark no longer describes the arena.
+    era: Cell<u64>,
     /// The newest valid checkpoint's record, in the arena's own memory (see [`checkpoint`]).
     /// A `CheckpointRecord`, or `block::no_block()` for none.
     checkpoints: Cell<NonNull<u8>>,

@@ -51,9 +51,13 @@ impl Arena {
     #[inline]
     #[doc(alias = "clear")]
     pub fn reset(&mut self) {
-        if self.drops.pending() == 0 && self.reserved_bytes() == self.newest_chunk_bytes.get() {
+        if !self.general_reset.get() {
             // At most one chunk and nothing to drop: rewind it in place. (A chunk is kept whole,
             // so this is what the general path would do, without its bookkeeping.)
+            debug_assert!(
+                self.drops.pending() == 0 && self.reserved_bytes() == self.newest_chunk_bytes.get(),
+                "a one-chunk reset with destructors or several chunks"
+            );
             self.rewind_only_chunk();
             self.clear_counters();
         } else {
@@ -79,6 +83,8 @@ impl Arena {
         self.steady_floor.set(NOT_STEADY);
         let run = self.drops.run_all();
         self.allocations.set(0);
+        // No destructor is left, and at most one chunk will be (bumpalo keeps its newest).
+        self.general_reset.set(false);
         let reserved = self.bump.allocated_bytes();
         if reserved == 0 {
             return run;

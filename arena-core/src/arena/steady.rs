@@ -27,18 +27,23 @@ impl Arena {
         // was used.
         let in_block = self.block_used();
         let floor = self.steady_floor.get();
-        if in_block != 0 {
-            // `NOT_STEADY` is the largest `usize`, so an arena without a floor stops here.
-            if in_block < floor {
-                return false;
-            }
+        // A floor, when set, is at least 1, and `NOT_STEADY` is the largest `usize`: an arena
+        // without a floor never rewinds here. (The scope with one value in it, the case to
+        // make short, is tested first.)
+        if in_block >= floor {
             debug_assert_eq!(in_block, self.used_bytes());
-            self.rewind_only_chunk();
+            // Only the cursor: the scope's closure had `&Arena`, so no `scoped` mark is open to
+            // need a new era, and writing a checkpoint record cleared the floor (the end is then
+            // the general one, which forgets the records).
+            let start = self.block_start.get();
+            crate::asan::poison(start.as_ptr(), in_block);
+            self.cursor.set(start);
+            self.forget_byte_tail();
             return true;
         }
         // Nothing in the block: the scope used nothing, unless (without a floor) it used chunks
         // the block has since moved past.
-        floor != NOT_STEADY || self.used_bytes() == 0
+        in_block == 0 && (floor != NOT_STEADY || self.used_bytes() == 0)
     }
 
     /// Called by the pool after the general end of a scope: allows bare rewinds from now on when
