@@ -86,7 +86,11 @@ fn checkpoints_from_before_a_nested_plain_scope_stay_refused_inside_it() {
         });
         let with_record = outer.stats().used_bytes - 8;
         outer.rewind(early);
-        assert_eq!(outer.stats().used_bytes, with_record, "the record stays, the value goes");
+        assert_eq!(
+            outer.stats().used_bytes,
+            with_record,
+            "the record stays, the value goes"
+        );
     });
     assert_eq!(mem.stats().used_bytes, 0);
     // The records taken inside are gone with the scope.
@@ -103,10 +107,13 @@ fn a_counting_arena_counts_every_allocation_and_container_growth_once() {
         v.push(i);
     }
     assert_eq!(v.iter().sum::<u64>(), 999 * 1000 / 2);
-    drop(v);
     mem.alloc(1u8);
     mem.alloc_layout(Layout::new::<()>());
-    assert_eq!(mem.stats().allocations, Some(3), "the vector, a byte, a unit");
+    assert_eq!(
+        mem.stats().allocations,
+        Some(3),
+        "the vector, a byte, a unit"
+    );
     mem.scoped(|tmp| {
         tmp.alloc_str("in the scope");
         assert_eq!(tmp.stats().allocations, Some(4));

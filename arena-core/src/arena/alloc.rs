@@ -260,7 +260,7 @@ impl Arena {
             node.as_ptr().write(DropNode::new(value));
             self.drops.push(node);
             self.steady_floor.set(NOT_STEADY);
-            self.general_reset.set(true);
+            self.general_reset.set(1);
             Ok((*node.as_ptr()).value_mut())
         }
     }

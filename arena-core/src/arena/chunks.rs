@@ -81,7 +81,7 @@ impl Arena {
                 // One chunk at most per lifted fence: the growth is the new chunk.
                 self.newest_chunk_bytes.set(now - reserved);
                 if reserved != 0 {
-                    self.general_reset.set(true);
+                    self.general_reset.set(1);
                 }
                 self.steady_floor.set(NOT_STEADY);
                 self.poison_new_chunk();
@@ -202,7 +202,7 @@ impl Arena {
         self.bump = Engine::with_min_align();
         self.bump.set_allocation_limit(Some(0));
         self.newest_chunk_bytes.set(0);
-        self.general_reset.set(self.drops.pending() != 0);
+        self.general_reset.set(usize::from(self.drops.pending() != 0));
         self.steady_floor.set(NOT_STEADY);
         self.holds_kept = false;
         budget::release(reserved);

@@ -41,7 +41,7 @@ impl Arena {
             drops: DropList::default(),
             allocations: Cell::new(0),
             counts_allocations: crate::trace::enabled(),
-            general_reset: Cell::new(false),
+            general_reset: Cell::new(0),
             newest_chunk_bytes: Cell::new(0),
             stranded_bytes: Cell::new(0),
             steady_floor: Cell::new(NOT_STEADY),
@@ -73,7 +73,6 @@ impl Arena {
 
     /// Keeps bumpalo from growing on its own: every new chunk goes through
     /// [`Arena::add_chunk`], which reserves it under the limits first.
-
     fn with_bumpalo_fenced(self) -> Self {
         self.bump
             .set_allocation_limit(Some(self.bump.allocated_bytes()));

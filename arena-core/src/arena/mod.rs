@@ -210,10 +210,11 @@ pub struct Arena {
     /// Whether `allocations` is kept. A plain field, so the allocation fast path reads it once
     /// per borrow; counting in every arena cost binary-trees about a fifth of its speed.
     counts_allocations: bool,
-    /// Whether a [`reset`](Arena::reset) must take the general path: set when a destructor is
-    /// registered or a second chunk is added, cleared when a reset or a release leaves at most
-    /// one chunk and no destructor. One flag, so the one-chunk reset tests one byte.
-    general_reset: Cell<bool>,
+    /// Nonzero when a [`reset`](Arena::reset) must take the general path: set when a destructor
+    /// is registered or a second chunk is added, cleared when a reset or a release leaves at
+    /// most one chunk and no destructor. One word, so the one-chunk reset tests one field. (A
+    /// `usize`, a type `Arena` already has a `Cell` of: see `newest_record`.)
+    general_reset: Cell<usize>,
     /// Size of the newest chunk, to tell a one-chunk arena from a many-chunk one and to size the
     /// next chunk like bumpalo does (double the last).
     newest_chunk_bytes: Cell<usize>,

@@ -51,7 +51,7 @@ impl Arena {
     #[inline]
     #[doc(alias = "clear")]
     pub fn reset(&mut self) {
-        if !self.general_reset.get() {
+        if self.general_reset.get() == 0 {
             // At most one chunk and nothing to drop: rewind it in place. (A chunk is kept whole,
             // so this is what the general path would do, without its bookkeeping.)
             debug_assert!(
@@ -84,7 +84,7 @@ impl Arena {
         let run = self.drops.run_all();
         self.allocations.set(0);
         // No destructor is left, and at most one chunk will be (bumpalo keeps its newest).
-        self.general_reset.set(false);
+        self.general_reset.set(0);
         let reserved = self.bump.allocated_bytes();
         if reserved == 0 {
             return run;
