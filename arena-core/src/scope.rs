@@ -359,6 +359,9 @@ enum Place {
 struct ScopeGuard {
     slot: NonNull<Slot>,
     options_used: bool,
+    /// The bytes the scope's `capacity` reserved (0 without one): its end keeps at least that,
+    /// so the next scope with the same capacity finds it reserved and allocates nothing.
+    capacity_kept: usize,
     place: Place,
     traced: Option<Instant>,
     finished: bool,
@@ -395,6 +398,7 @@ impl ScopeGuard {
         let mut guard = ScopeGuard {
             slot,
             options_used: false,
+            capacity_kept: 0,
             place,
             traced,
             finished: false,
@@ -423,7 +427,9 @@ impl ScopeGuard {
         }
         if let Some(capacity) = options.capacity {
             // As much as the scope's limit allows, which a pooled arena may already hold.
-            if arena.reserved_bytes() < arena.capacity_within_limit(capacity) {
+            let within = arena.capacity_within_limit(capacity);
+            self.capacity_kept = within;
+            if arena.reserved_bytes() < within {
                 if let Err(err) = arena.reserve_fresh(capacity) {
                     self.close();
                     self.finished = true;
@@ -469,7 +475,7 @@ impl ScopeGuard {
     #[cold]
     #[inline(never)]
     fn close_slow(&self, arena: &mut Arena) -> ScopeEnd {
-        let (end, line) = reset_traced(arena, 0, self.traced);
+        let (end, line) = reset_traced(arena, self.capacity_kept, self.traced);
         if let Some(line) = line {
             match self.place {
                 Place::Label(label) | Place::CallSite(label) => TraceLine {

@@ -64,6 +64,54 @@ fn request(i: u64) -> u64 {
     })
 }
 
+/// What `arena_scope!(capacity = .., |mem| ..)` expands to.
+fn scope_with_capacity<R>(capacity: usize, f: impl FnOnce(&arena_core::Arena) -> R) -> R {
+    let options = arena_core::__private::ScopeOptions {
+        capacity: Some(capacity),
+        limit: None,
+        label: None,
+        call_site: concat!(file!(), ":", line!()),
+    };
+    arena_core::__private::scope_with(options, f)
+}
+
+#[test]
+fn a_scope_with_a_capacity_keeps_it_and_allocates_nothing_when_warm() {
+    let _serial = serial();
+    config::set_retain(Retain::Percent(100));
+    config::set_ballast(0);
+    std::thread::spawn(|| {
+        let capacity = 256 << 10;
+        let round = |i: u64| {
+            scope_with_capacity(capacity, |mem| {
+                // Much less than the capacity: retention alone would shrink the chunk.
+                let reserved = mem.stats().reserved_bytes;
+                assert!(
+                    reserved >= capacity,
+                    "{reserved} bytes for a capacity of {capacity}"
+                );
+                *mem.alloc(i) + mem.alloc_str("small").len() as u64
+            })
+        };
+        for i in 0..3 {
+            round(i); // warm-up: the first scope reserves the capacity
+        }
+        let allocations = global_allocations(|| {
+            for i in 0..if cfg!(miri) { 10 } else { 1000 } {
+                assert_eq!(round(i), i + 5);
+            }
+        });
+        assert_eq!(
+            allocations, 0,
+            "a scope with a capacity must find it reserved, not reserve it again"
+        );
+        // A plain scope on the same slot keeps working (and keeps the memory it found).
+        assert_eq!(scope(|mem| *mem.alloc(7u8)), 7);
+    })
+    .join()
+    .unwrap();
+}
+
 #[test]
 fn a_warmed_hot_loop_never_reaches_the_global_allocator() {
     let _serial = serial();

@@ -957,6 +957,12 @@ pub fn scope_arena_reset(mem: &mut Arena, x: u64) -> u64 {
     v
 }
 
+/// `Arena::scoped` on an arena the caller owns (bump-scope's `scoped`, in this crate).
+#[inline(always)]
+pub fn scope_arena_scoped(mem: &mut Arena, x: u64) -> u64 {
+    mem.scoped(|s| *black_box(s.alloc(x)))
+}
+
 #[inline(always)]
 pub fn scope_system(x: u64) -> u64 {
     *black_box(Box::new(x))

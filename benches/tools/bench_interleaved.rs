@@ -7,6 +7,7 @@
 //! ```text
 //! cargo run --release -p arena-benches --bin bench_interleaved -- binary_trees 20 5
 //! cargo run --release -p arena-benches --bin bench_interleaved -- request_loop 200000 7
+//! cargo run --release -p arena-benches --bin bench_interleaved -- scope 10000000 15
 //! cargo run --release -p arena-benches --bin bench_interleaved -- raw_cold 10000000 15
 //! ```
 
@@ -19,6 +20,15 @@ use std::time::Instant;
 use common::*;
 
 type Peer = (&'static str, Box<dyn Fn() -> u64>);
+
+/// A peer that runs `one` on `0..n` (its loop compiled for `one`, which keeps its state).
+fn each(n: u64, one: impl FnMut(u64) -> u64 + 'static) -> Box<dyn Fn() -> u64> {
+    let one = std::cell::RefCell::new(one);
+    Box::new(move || {
+        let mut one = one.borrow_mut();
+        (0..n).fold(0u64, |sum, i| sum.wrapping_add(one(black_box(i))))
+    })
+}
 
 fn peers(workload: &str, n: u64) -> Vec<Peer> {
     match workload {
@@ -42,6 +52,29 @@ fn peers(workload: &str, n: u64) -> Vec<Peer> {
             ("typed_arena", Box::new(move || req_typed_arena(n))),
             ("floor_push", Box::new(move || req_floor_push(n))),
         ],
+        // `n` scopes, each with one `u64` in it: the enter+exit of each peer's scope.
+        "scope" => {
+            let mut mem = arena::Arena::new();
+            let mut reset = arena::Arena::new();
+            let mut bump: bump_scope::Bump = bump_scope::Bump::new();
+            let mut bumpalo = bumpalo::Bump::new();
+            vec![
+                ("arena", each(n, scope_arena)),
+                (
+                    "arena_scoped",
+                    each(n, move |x| scope_arena_scoped(&mut mem, x)),
+                ),
+                (
+                    "arena_reset",
+                    each(n, move |x| scope_arena_reset(&mut reset, x)),
+                ),
+                (
+                    "bump_scope",
+                    each(n, move |x| scope_bump_scope(&mut bump, x)),
+                ),
+                ("bumpalo", each(n, move |x| scope_bumpalo(&mut bumpalo, x))),
+            ]
+        }
         "raw_cold" => vec![
             ("arena", Box::new(move || raw_arena_cold(n))),
             ("bumpalo", Box::new(move || raw_bumpalo_cold(n))),
@@ -50,7 +83,7 @@ fn peers(workload: &str, n: u64) -> Vec<Peer> {
         ],
         other => {
             eprintln!(
-                "unknown workload '{other}': expected binary_trees, request_loop or raw_cold"
+                "unknown workload '{other}': expected binary_trees, request_loop, scope or raw_cold"
             );
             std::process::exit(2);
         }
@@ -61,7 +94,7 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(workload), Some(n), rounds) = (args.first(), args.get(1), args.get(2)) else {
         eprintln!(
-            "usage: bench_interleaved <binary_trees DEPTH | request_loop N | raw_cold N> [ROUNDS]"
+            "usage: bench_interleaved <binary_trees DEPTH | request_loop N | scope N | raw_cold N> [ROUNDS]"
         );
         std::process::exit(2);
     };

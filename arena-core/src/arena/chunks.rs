@@ -202,7 +202,8 @@ impl Arena {
         self.bump = Engine::with_min_align();
         self.bump.set_allocation_limit(Some(0));
         self.newest_chunk_bytes.set(0);
-        self.general_reset.set(usize::from(self.drops.pending() != 0));
+        self.general_reset
+            .set(usize::from(self.drops.pending() != 0));
         self.steady_floor.set(NOT_STEADY);
         self.holds_kept = false;
         budget::release(reserved);
