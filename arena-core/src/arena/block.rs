@@ -22,6 +22,21 @@ pub(super) fn no_block() -> NonNull<u8> {
     NonNull::<u64>::dangling().cast()
 }
 
+/// The highest block end the allocation fast path bumps up to: below it, the cursor plus any
+/// layout's size and padding (at most `isize::MAX + 7`) stays below `usize::MAX`.
+const FAST_END_MAX: usize = isize::MAX as usize - 7;
+
+/// The fast end of a block ending at `end`: `end`, or 0 (nothing fits) in an arena that counts
+/// or for a block past [`FAST_END_MAX`].
+#[inline(always)]
+fn fast_end_for(end: usize, counts: bool) -> usize {
+    if counts || end > FAST_END_MAX {
+        0
+    } else {
+        end
+    }
+}
+
 impl Arena {
     /// An error of this arena (labelled with its label).
     #[cold]
@@ -62,7 +77,7 @@ impl Arena {
             // SAFETY: an alignment is a power of two, so the address is not zero.
             return Ok(unsafe { NonNull::new_unchecked(aligned) });
         }
-        let ptr = match self.bump_below(self.fast_end.get(), layout) {
+        let ptr = match self.bump_below::<true>(self.fast_end.get(), layout) {
             Some(ptr) => ptr,
             None => self.alloc_layout_slow(layout, COUNTED)?,
         };
@@ -74,29 +89,40 @@ impl Arena {
     /// fit.
     #[inline(always)]
     fn bump_in_block(&self, layout: Layout) -> Option<NonNull<u8>> {
-        self.bump_below(self.block_end.get(), layout)
+        self.bump_below::<false>(self.block_end.get(), layout)
     }
 
-    /// Takes `layout` from the free part of the block, upward, if it ends at `end` (the block's
-    /// end, or the fast end, which is the block's end or 0) at the latest; else returns `None`.
-    /// The cursor stays [`BLOCK_ALIGN`]-aligned, so for the common alignments this is an add, a
-    /// compare and a store of the cursor, with no alignment arithmetic.
+    /// Takes `layout` from the free part of the block, upward, if it ends at `end` at the latest;
+    /// else returns `None`. `end` is the block's end, or with `FAST` the fast end (see
+    /// [`Arena::set_block_end`]). The cursor stays [`BLOCK_ALIGN`]-aligned, so for the common
+    /// alignments this is an add, a compare and a store of the cursor, with no alignment
+    /// arithmetic.
     #[inline(always)]
-    fn bump_below(&self, end: usize, layout: Layout) -> Option<NonNull<u8>> {
+    fn bump_below<const FAST: bool>(&self, end: usize, layout: Layout) -> Option<NonNull<u8>> {
         self.debug_check_block();
         let cursor = self.cursor.get();
         let at = cursor.as_ptr() as usize;
         let padding = padding_at(at, layout.align());
         let taken = block_bytes(layout.size());
-        // `padding < align` and `taken <= isize::MAX + 7`: their sum does not overflow, and
-        // `at` plus it overflows only for an address no block has (then it does not fit).
-        let new = at.checked_add(padding + taken)?;
-        if new > end {
+        // A layout's size plus its alignment's padding is at most `isize::MAX`, so `padding +
+        // taken <= isize::MAX + 7` does not overflow.
+        let needed = padding + taken;
+        let fits = if FAST {
+            // The fast end is 0, or a block's end at most `FAST_END_MAX` with the cursor at or
+            // below it: then `at + needed < 2^usize::BITS - 1` does not wrap and is at least 8,
+            // and `new - 1 < end` is `new <= end`. With 0 nothing fits, wrapped or not.
+            let new = at.wrapping_add(needed);
+            new.wrapping_sub(1) < end
+        } else {
+            // Past the end of the address space is past the block's end too.
+            at.checked_add(needed).is_some_and(|new| new <= end)
+        };
+        if !fits {
             return None;
         }
-        // SAFETY: `end` is at most the block's end, so the `padding + taken` bytes from the
-        // cursor lie inside the block, which is one allocation (with no block, or in an arena
-        // whose fast end is 0, nothing fits and this is not reached), so both pointers stay
+        // SAFETY: `end` is at most the block's end (the fast end is the block's end or 0), so
+        // the `padding + taken` bytes from the cursor lie inside the block, which is one
+        // allocation (with no block nothing fits and this is not reached), so both pointers stay
         // inside it; neither is null.
         unsafe {
             let start = cursor.as_ptr().add(padding);
@@ -107,11 +133,13 @@ impl Arena {
 
     /// Sets the end of the block, and the fast end with it: the same, or 0 in an arena that
     /// counts its allocations, which sends all of them to the slow path, where they are counted.
+    /// Also 0 for a block that ends above [`FAST_END_MAX`] (none does on a 64-bit target, where
+    /// addresses stay far below it), so the fast path's sum never wraps.
     #[inline(always)]
     pub(super) fn set_block_end(&self, end: usize) {
         self.block_end.set(end);
         self.fast_end
-            .set(if self.counts_allocations { 0 } else { end });
+            .set(fast_end_for(end, self.counts_allocations));
     }
 
     /// The block cannot hold `layout`: takes bumpalo's current chunk as the new block when it is
@@ -256,9 +284,10 @@ impl Arena {
             "the cursor {cursor:#x} is outside the block [{start:#x}, {end:#x})"
         );
         debug_assert_eq!(cursor % BLOCK_ALIGN, 0, "the cursor lost its alignment");
-        debug_assert!(
-            self.fast_end.get() == if self.counts_allocations { 0 } else { end },
-            "the fast end is not the block's end (or 0 when counting)"
+        debug_assert_eq!(
+            self.fast_end.get(),
+            fast_end_for(end, self.counts_allocations),
+            "the fast end is not the block's end (or 0)"
         );
         debug_assert!(
             start == end || self.bump.chunk_capacity() == 0,
