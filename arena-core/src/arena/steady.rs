@@ -35,10 +35,12 @@ impl Arena {
             // Only the cursor: the scope's closure had `&Arena`, so no `scoped` mark is open to
             // need a new era, and writing a checkpoint record cleared the floor (the end is then
             // the general one, which forgets the records).
+            // Nor the byte tail: since the general end that set the floor, the block has been
+            // this chunk, and every tail recorded since lies at or above its start, so none
+            // claims free bytes below the cursor put back there.
             let start = self.block_start.get();
             crate::asan::poison(start.as_ptr(), in_block);
             self.cursor.set(start);
-            self.forget_byte_tail();
             return true;
         }
         // Nothing in the block: the scope used nothing, unless (without a floor) it used chunks
