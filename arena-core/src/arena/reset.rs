@@ -177,7 +177,7 @@ impl Arena {
         if let Some((start, len)) = oldest {
             self.block_start.set(start);
             self.cursor.set(start);
-            self.block_end.set(start.as_ptr() as usize + len);
+            self.set_block_end(start.as_ptr() as usize + len);
             self.forget_byte_tail();
         }
     }
