@@ -1,6 +1,11 @@
 //! Byte data (`alloc_str`, `alloc_slice_copy` of one-byte values) is packed: a string starts
 //! where the previous one ended when nothing was allocated between them, and never over memory
 //! that a value, a rewind, a scope or a reset handed out again.
+//!
+//! Under the `asan` feature byte data is not packed (so that the end of a scope poisons all of
+//! what the scope allocated): the tests of packing itself are left out there.
+
+#![cfg_attr(feature = "asan", allow(unused))]
 
 use arena_core::Arena;
 
@@ -8,6 +13,7 @@ fn addr<T: ?Sized>(value: &T) -> usize {
     (value as *const T).cast::<u8>() as usize
 }
 
+#[cfg(not(feature = "asan"))]
 #[test]
 fn consecutive_strings_are_packed_without_rounding() {
     let mem = Arena::with_capacity(4096);
@@ -47,7 +53,9 @@ fn the_try_twins_pack_too_and_fail_cleanly() {
     let mem = Arena::with_capacity(4096);
     let a = mem.try_alloc_str("ab").unwrap();
     let b = mem.try_alloc_slice_copy(&[1i8, 2, 3]).unwrap();
-    assert_eq!(addr(b), addr(a) + 2);
+    if cfg!(not(feature = "asan")) {
+        assert_eq!(addr(b), addr(a) + 2);
+    }
     assert_eq!((&*a, &*b), ("ab", &[1i8, 2, 3][..]));
 }
 
@@ -94,6 +102,7 @@ fn a_reset_never_lets_a_string_overlap_what_was_allocated_after_it() {
     assert!(addr(s) >= addr(n) + 8);
 }
 
+#[cfg(not(feature = "asan"))]
 #[test]
 fn a_frozen_vector_given_back_whole_lets_the_next_string_pack_again() {
     let mem = Arena::with_capacity(4096);

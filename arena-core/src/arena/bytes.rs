@@ -20,6 +20,10 @@
 //! ([`Arena::forget_byte_tail`]): no free bytes below it. Giving back the tail of the newest
 //! allocation needs nothing: that allocation started at or after the rounded tail, so the
 //! cursor never goes below it.
+//!
+//! Under the `asan` feature nothing is packed (every byte allocation starts at the cursor, as
+//! any other), so that what a scope allocated lies wholly above its start and is poisoned at
+//! its end.
 
 use core::alloc::Layout;
 use core::ptr::NonNull;
@@ -77,7 +81,14 @@ impl Arena {
         let cursor = self.cursor.get();
         let tail = self.byte_tail.get();
         let below = (cursor.as_ptr() as usize).wrapping_sub(tail.as_ptr() as usize);
-        let from = if below < BLOCK_ALIGN { tail } else { cursor };
+        // Under the sanitizer every byte allocation starts at the cursor, so that the end of a
+        // scope poisons all of what the scope allocated (the bytes below the scope's start are
+        // not poisoned by it).
+        let from = if !asan::ENABLED && below < BLOCK_ALIGN {
+            tail
+        } else {
+            cursor
+        };
         let at = from.as_ptr() as usize;
         // `from` is at most the cursor, which is at most the block's end.
         if len > self.block_end.get() - at {
