@@ -139,3 +139,32 @@ fn packed_strings_count_as_allocations() {
     mem.try_alloc_slice_copy(b"c").unwrap();
     assert_eq!(mem.stats().allocations, Some(3));
 }
+
+/// A pooled scope that ends by a bare rewind of its block (the steady state) must forget the
+/// tail of the round's last string: the next round's values take those bytes again, and a string
+/// after them must not start inside one.
+#[test]
+fn a_steady_scope_end_never_lets_a_string_overlap_the_next_rounds_values() {
+    for round in 0..32 {
+        let second = arena_core::scope(|mem| {
+            // Enough to make the rounds steady (they end by a bare rewind).
+            let filler = mem.alloc_slice_fill_with(64, |i| i as u64);
+            assert_eq!(filler[63], 63);
+            mem.alloc(1u64);
+            if round % 2 == 0 {
+                // The round ends with a string: its tail is 5 bytes into the next granule.
+                mem.alloc_str("abcde");
+                return u64::MAX;
+            }
+            // The next round puts a value over that granule, then a string.
+            let second: &u64 = mem.alloc(u64::MAX);
+            assert_eq!(mem.alloc_str("zz"), "zz");
+            *second
+        });
+        assert_eq!(
+            second,
+            u64::MAX,
+            "a string overwrote a value in round {round}"
+        );
+    }
+}

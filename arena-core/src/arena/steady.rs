@@ -35,12 +35,14 @@ impl Arena {
             // Only the cursor: the scope's closure had `&Arena`, so no `scoped` mark is open to
             // need a new era, and writing a checkpoint record cleared the floor (the end is then
             // the general one, which forgets the records).
-            // Nor the byte tail: since the general end that set the floor, the block has been
-            // this chunk, and every tail recorded since lies at or above its start, so none
-            // claims free bytes below the cursor put back there.
+            // And the byte tail, which must be forgotten: a tail left above the rewound cursor
+            // claims nothing now, but the next round's values move the cursor up past it, and
+            // once the cursor is less than 8 bytes above it the tail would claim bytes of one of
+            // those values as free (one store; the byte-packing tests catch its absence).
             let start = self.block_start.get();
             crate::asan::poison(start.as_ptr(), in_block);
             self.cursor.set(start);
+            self.forget_byte_tail();
             return true;
         }
         // Nothing in the block: the scope used nothing, unless (without a floor) it used chunks
