@@ -88,7 +88,7 @@ pub struct ArenaPool {
     /// The idle arenas the homes cannot hold, at most `max_idle - homes_used` of them. Boxed,
     /// like the homes' and the guards' arenas, so that an arena moves between them as a pointer.
     #[allow(clippy::vec_box)]
-    idle: Mutex<Vec<Box<Arena>>>,
+    idle: Mutex<Vec<Box<Padded>>>,
     settings: PoolSettings,
     /// Arenas this pool created, over its whole life.
     created: AtomicUsize,
@@ -104,7 +104,7 @@ const HOMES: usize = 8;
 struct Home {
     /// An idle arena from `Box::into_raw`, owned by the home, or null. Whoever swaps it out
     /// owns it.
-    arena: AtomicPtr<Arena>,
+    arena: AtomicPtr<Padded>,
     /// Guards taken minus guards given back by the threads of this home (wrapping: a guard
     /// given back on another thread is counted down in that thread's home).
     lent: AtomicUsize,
@@ -120,7 +120,7 @@ impl Home {
 
     /// The home's arena, if it has one; it is the caller's from now on.
     #[inline]
-    fn take(&self) -> Option<Box<Arena>> {
+    fn take(&self) -> Option<Box<Padded>> {
         if self.arena.load(Ordering::Relaxed).is_null() {
             return None;
         }
@@ -133,7 +133,7 @@ impl Home {
 
     /// Puts `arena` in the home if it is empty, or hands it back.
     #[inline]
-    fn put(&self, arena: Box<Arena>) -> Result<(), Box<Arena>> {
+    fn put(&self, arena: Box<Padded>) -> Result<(), Box<Padded>> {
         if !self.arena.load(Ordering::Relaxed).is_null() {
             return Err(arena);
         }
@@ -149,6 +149,28 @@ impl Home {
             // from the `Box::into_raw` above.
             Err(_) => Err(unsafe { Box::from_raw(raw) }),
         }
+    }
+}
+
+/// An arena on cache lines of its own: lent arenas stay where they are in memory while their
+/// borrowers use them (a guard holds a pointer), so two of them allocated side by side must not
+/// share a line that both threads write (the cursor is written by every allocation).
+#[repr(align(128))]
+struct Padded(Arena);
+
+impl Deref for Padded {
+    type Target = Arena;
+
+    #[inline(always)]
+    fn deref(&self) -> &Arena {
+        &self.0
+    }
+}
+
+impl DerefMut for Padded {
+    #[inline(always)]
+    fn deref_mut(&mut self) -> &mut Arena {
+        &mut self.0
     }
 }
 
@@ -503,26 +525,26 @@ impl ArenaPool {
     /// The idle list. A panic never happens while it is held, but if one did, the list is
     /// still consistent (only `push`, `pop` and `take` touch it).
     #[allow(clippy::vec_box)]
-    fn lock_idle(&self) -> MutexGuard<'_, Vec<Box<Arena>>> {
+    fn lock_idle(&self) -> MutexGuard<'_, Vec<Box<Padded>>> {
         self.idle.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// An idle arena when this thread's home has none: from the list, another thread's home, or
     /// a new one.
     #[cold]
-    fn take_idle(&self) -> Result<Box<Arena>, AllocError> {
+    fn take_idle(&self) -> Result<Box<Padded>, AllocError> {
         if let Some(arena) = self.lock_idle().pop() {
             return Ok(arena);
         }
         if let Some(arena) = self.homes[..self.homes_used()].iter().find_map(Home::take) {
             return Ok(arena);
         }
-        self.new_arena().map(Box::new)
+        self.new_arena().map(|arena| Box::new(Padded(arena)))
     }
 
     /// Keeps an idle arena: in this thread's home, the list, another home, or nowhere (it is
     /// handed back, to be freed: the pool keeps `max_idle`).
-    fn keep_idle(&self, arena: Box<Arena>) -> Option<Box<Arena>> {
+    fn keep_idle(&self, arena: Box<Padded>) -> Option<Box<Padded>> {
         let homes = &self.homes[..self.homes_used()];
         if homes.is_empty() {
             return Some(arena);
@@ -562,7 +584,11 @@ impl ArenaPool {
 
     /// Takes back the arena of a guard: destructors, retention, the trace line, then the idle
     /// list (or freed, beyond `max_idle`). Returns a destructor's panic.
-    fn give_back(&self, mut arena: Box<Arena>, traced: Option<Instant>) -> Option<DestructorPanic> {
+    fn give_back(
+        &self,
+        mut arena: Box<Padded>,
+        traced: Option<Instant>,
+    ) -> Option<DestructorPanic> {
         // `DerefMut` lets a borrower swap another arena in: the pool's settings hold for
         // whatever comes back.
         arena.set_limit(self.settings.limit, LimitSetBy::Pool);
@@ -680,7 +706,7 @@ impl fmt::Debug for ArenaPool {
 /// ```
 pub struct PooledArena<'p> {
     /// Taken out only by `Drop`. Boxed, so that lending and giving back move a pointer.
-    arena: ManuallyDrop<Box<Arena>>,
+    arena: ManuallyDrop<Box<Padded>>,
     pool: &'p ArenaPool,
     /// When the loan started, if it is traced.
     traced: Option<Instant>,
