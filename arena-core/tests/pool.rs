@@ -521,3 +521,25 @@ fn guards_across_threads_under_the_memlimit() {
     let (ok, out) = run_child("child_stress", &[("ARENA_MEMLIMIT", "4MiB")]);
     assert!(ok && out.contains("child_stress done"), "{out}");
 }
+
+#[test]
+fn a_peak_inside_scoped_is_kept_for_the_next_loan_only() {
+    let _serial = serial();
+    config::set_retain(Retain::Percent(100));
+    let pool = ArenaPool::new();
+    {
+        let mut mem = pool.get();
+        mem.alloc(1u64);
+        // 1 MiB taken and given back inside the loan: its peak is what the loan needed.
+        mem.scoped(|tmp| {
+            tmp.alloc_layout(std::alloc::Layout::array::<u8>(1 << 20).unwrap());
+        });
+    }
+    assert!(pool.stats().idle_reserved_bytes >= 1 << 20);
+    // Small loans after it: the pool shrinks the arena to what they need.
+    for _ in 0..2 {
+        pool.get().alloc_slice_fill_default::<u8>(1000);
+    }
+    let kept = pool.stats().idle_reserved_bytes;
+    assert!(kept < 64 << 10, "shrunk back after the peak: {kept}");
+}

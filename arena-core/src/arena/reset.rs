@@ -83,6 +83,8 @@ impl Arena {
         self.steady_floor.set(NOT_STEADY);
         let run = self.drops.run_all();
         self.allocations.set(0);
+        // The round's peak was read by whoever chose `keep_bytes`; the next round starts anew.
+        self.peak_used.set(0);
         // No destructor is left, and at most one chunk will be (bumpalo keeps its newest).
         self.general_reset.set(0);
         let reserved = self.bump.allocated_bytes();
@@ -134,6 +136,7 @@ impl Arena {
         self.steady_floor.set(NOT_STEADY);
         let run = self.drops.run_all();
         self.allocations.set(0);
+        self.peak_used.set(0);
         self.poison_used();
         self.rewind_all_chunks();
         self.debug_check_chunks();
