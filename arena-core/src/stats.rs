@@ -45,7 +45,9 @@ pub struct Stats {
     pub current_chunk: ChunkUsage,
     /// The other chunks together (empty with one chunk). An older chunk was filled until an
     /// allocation did not fit and a newer chunk took over: the tail it was left with holds
-    /// nothing, and nothing can use it before a reset (which merges the chunks into one), so
+    /// nothing, and nothing can use it before a reset (which merges the chunks into one, or
+    /// makes them all free again in place at the end of a pooled round that outgrew its kept
+    /// memory), so
     /// `used_bytes` counts it while this does not: `used_bytes` is
     /// `current_chunk.used_bytes + other_chunks.used_bytes` plus those tails.
     pub other_chunks: ChunkUsage,

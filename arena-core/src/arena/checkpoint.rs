@@ -30,7 +30,9 @@
 //! unwind a growth through several chunks push those blocks newest first, so the next growth
 //! takes them again in the same order: a loop whose rounds grow the same way asks for no new
 //! memory after the first round. A reset merges all the chunks as usual (the retention rules
-//! apply then) and empties the list.
+//! apply then) and empties the list; the end of a pooled round that outgrew the memory kept for
+//! it keeps its chunks in place instead, the oldest as the block and the others on this list
+//! (`Arena::reset_for_reuse`).
 //!
 //! # `scoped`
 //!
