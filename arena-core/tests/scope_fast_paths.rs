@@ -5,26 +5,13 @@
 //! checkpoint records.
 
 use std::alloc::Layout;
-use std::sync::{Arc, Mutex};
 
 use arena_core::{Arena, CheckpointError};
 
-/// Pushes its number to a shared log when dropped.
-struct Logged(u32, Arc<Mutex<Vec<u32>>>);
+#[path = "common/drop_log.rs"]
+mod drop_log;
 
-impl Drop for Logged {
-    fn drop(&mut self) {
-        self.1.lock().unwrap().push(self.0);
-    }
-}
-
-fn log() -> Arc<Mutex<Vec<u32>>> {
-    Arc::new(Mutex::new(Vec::new()))
-}
-
-fn taken(log: &Arc<Mutex<Vec<u32>>>) -> Vec<u32> {
-    std::mem::take(&mut *log.lock().unwrap())
-}
+use drop_log::{log, taken, Logged};
 
 #[test]
 fn a_scope_that_grows_through_several_chunks_goes_back_to_its_block() {
