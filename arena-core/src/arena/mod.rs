@@ -25,7 +25,8 @@
 //! | [`slices`] | the public allocation API for slices, strings and formatting | `block`, `ArenaString` |
 //! | [`containers`] | the container constructors (`vec`, `string`, `hash_map`, `make_slice`) | the containers |
 //! | [`reset`] | reset, free and drop: destructors, rewinding, the kept chunk | `block`, `chunks` |
-//! | [`checkpoint`] | freeing part of an arena: `scoped`, `checkpoint` and `rewind` | `block`, the drop list |
+//! | [`checkpoint`] | freeing part of an arena: `checkpoint` and `rewind`, the spare blocks | `block`, the drop list |
+//! | [`scoped`] | `scoped`: a closure's allocations freed at its end | `checkpoint`, `block` |
 //! | [`checkpoint_error`] | why a rewind was refused, and its message | nothing |
 //! | [`steady`] | the pool's steady contract: when a scope may end by a bare rewind | `sizes`, `block` |
 //!
@@ -57,6 +58,7 @@ mod containers;
 mod counters;
 mod create;
 mod reset;
+mod scoped;
 mod sizes;
 mod slices;
 mod steady;

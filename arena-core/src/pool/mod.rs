@@ -14,12 +14,9 @@
 //! and gets back the arena it used last, still warm in its core's cache. An idle list behind a
 //! mutex takes what the homes cannot hold (several guards per thread, more threads than homes).
 
-use core::cell::Cell;
 use core::fmt;
 use core::mem::ManuallyDrop;
-use core::ops::{Deref, DerefMut};
-use core::ptr;
-use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicUsize, Ordering};
 use std::borrow::Cow;
 use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Instant;
@@ -30,6 +27,12 @@ use crate::drop_list::DestructorPanic;
 use crate::error::{AllocError, AllocErrorKind, LimitSetBy, OrPanic};
 use crate::scope::reset_traced;
 use crate::trace::TraceLine;
+
+mod guard;
+mod homes;
+
+pub use guard::PooledArena;
+use homes::{thread_number, Home, Padded, HOMES};
 
 /// A pool of arenas that any thread can borrow from: `Send + Sync`, so it can sit in a `static`,
 /// an `Arc` or a struct shared by workers.
@@ -92,111 +95,6 @@ pub struct ArenaPool {
     settings: PoolSettings,
     /// Arenas this pool created, over its whole life.
     created: AtomicUsize,
-}
-
-/// How many homes a pool has (it uses at most `max_idle` of them).
-const HOMES: usize = 8;
-
-/// One home of a pool: an idle arena kept for the threads numbered to it, and the loans those
-/// threads took and gave back. Aligned to 128 bytes (two cache lines, which some processors
-/// fetch in pairs), so two threads' homes never share a line.
-#[repr(align(128))]
-struct Home {
-    /// An idle arena from `Box::into_raw`, owned by the home, or null. Whoever swaps it out
-    /// owns it.
-    arena: AtomicPtr<Padded>,
-    /// Guards taken minus guards given back by the threads of this home (wrapping: a guard
-    /// given back on another thread is counted down in that thread's home).
-    lent: AtomicUsize,
-}
-
-impl Home {
-    const fn new() -> Home {
-        Home {
-            arena: AtomicPtr::new(ptr::null_mut()),
-            lent: AtomicUsize::new(0),
-        }
-    }
-
-    /// The home's arena, if it has one; it is the caller's from now on.
-    #[inline]
-    fn take(&self) -> Option<Box<Padded>> {
-        if self.arena.load(Ordering::Relaxed).is_null() {
-            return None;
-        }
-        let arena = self.arena.swap(ptr::null_mut(), Ordering::Acquire);
-        // SAFETY: a non-null pointer in a home came from `Box::into_raw` in `put` and, swapped
-        // out, is no longer the home's: no one else can take it. `Acquire` pairs with `put`'s
-        // `Release`, so the writes of the thread that put it there are visible.
-        (!arena.is_null()).then(|| unsafe { Box::from_raw(arena) })
-    }
-
-    /// Puts `arena` in the home if it is empty, or hands it back.
-    #[inline]
-    fn put(&self, arena: Box<Padded>) -> Result<(), Box<Padded>> {
-        if !self.arena.load(Ordering::Relaxed).is_null() {
-            return Err(arena);
-        }
-        let raw = Box::into_raw(arena);
-        match self.arena.compare_exchange(
-            ptr::null_mut(),
-            raw,
-            Ordering::Release,
-            Ordering::Relaxed,
-        ) {
-            Ok(_) => Ok(()),
-            // SAFETY: the exchange failed, so the home did not take `raw`: it is still ours,
-            // from the `Box::into_raw` above.
-            Err(_) => Err(unsafe { Box::from_raw(raw) }),
-        }
-    }
-}
-
-/// An arena on cache lines of its own: lent arenas stay where they are in memory while their
-/// borrowers use them (a guard holds a pointer), so two of them allocated side by side must not
-/// share a line that both threads write (the cursor is written by every allocation).
-#[repr(align(128))]
-struct Padded(Arena);
-
-impl Deref for Padded {
-    type Target = Arena;
-
-    #[inline(always)]
-    fn deref(&self) -> &Arena {
-        &self.0
-    }
-}
-
-impl DerefMut for Padded {
-    #[inline(always)]
-    fn deref_mut(&mut self) -> &mut Arena {
-        &mut self.0
-    }
-}
-
-/// The arena is handed between threads through the homes' atomic pointers, never shared: the
-/// pool is `Sync` because an `Arena` is `Send`.
-const _: fn() = || {
-    fn send<T: Send>() {}
-    send::<Arena>();
-};
-
-/// This thread's number among the threads that used a pool (any pool), from 0.
-#[inline]
-fn thread_number() -> usize {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    thread_local! {
-        // No destructor: usable while the thread's other thread-locals are dropped.
-        static NUMBER: Cell<usize> = const { Cell::new(usize::MAX) };
-    }
-    NUMBER.with(|number| match number.get() {
-        usize::MAX => {
-            let next = NEXT.fetch_add(1, Ordering::Relaxed);
-            number.set(next);
-            next
-        }
-        known => known,
-    })
 }
 
 /// What a pool applies to each of its arenas.
@@ -639,132 +537,6 @@ impl fmt::Debug for ArenaPool {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ArenaPool")
             .field("stats", &self.stats())
-            .finish()
-    }
-}
-
-/// An arena lent by an [`ArenaPool`]; dropping it gives the arena back, reset.
-///
-/// It dereferences to [`Arena`], so every arena method works on it. Every reference it hands out
-/// borrows the guard, so none can outlive the loan (`E0505`):
-///
-/// ```compile_fail,E0505
-/// # use arena_core as arena;
-/// use arena::ArenaPool;
-///
-/// let pool = ArenaPool::new();
-/// let mem = pool.get();
-/// let name = mem.alloc_str("bob");
-/// drop(mem); // error[E0505]: cannot move out of `mem` because it is borrowed
-/// println!("{name}");
-/// ```
-///
-/// while using the values before the guard goes compiles:
-///
-/// ```
-/// # use arena_core as arena;
-/// use arena::ArenaPool;
-///
-/// let pool = ArenaPool::new();
-/// let mem = pool.get();
-/// let name = mem.alloc_str("bob");
-/// println!("{name}");
-/// drop(mem);
-/// ```
-///
-/// The guard is `Send`, so it can move to another thread or live across an `.await` in a task
-/// a multi-threaded runtime moves between workers; it is not `Sync` (`E0277`), as an arena is
-/// not:
-///
-/// ```compile_fail,E0277
-/// # use arena_core as arena;
-/// use arena::ArenaPool;
-///
-/// let pool = ArenaPool::new();
-/// let mem = pool.get();
-/// std::thread::scope(|s| {
-///     s.spawn(|| mem.alloc(1u32));
-/// });
-/// ```
-///
-/// If the borrower panics, the guard is dropped while unwinding: the arena's destructors run and
-/// it goes back to the pool as usual.
-///
-/// ```
-/// # use arena_core as arena;
-/// use arena::ArenaPool;
-///
-/// let pool = ArenaPool::new();
-/// let outcome = std::panic::catch_unwind(|| {
-///     let mem = pool.get();
-///     mem.alloc_droppable(String::from("dropped while unwinding"));
-///     panic!("request failed");
-/// });
-/// assert!(outcome.is_err());
-/// assert_eq!(pool.stats().arenas_in_use, 0);
-/// assert_eq!(pool.stats().idle_arenas, 1);
-/// ```
-pub struct PooledArena<'p> {
-    /// Taken out only by `Drop`. Boxed, so that lending and giving back move a pointer.
-    arena: ManuallyDrop<Box<Padded>>,
-    pool: &'p ArenaPool,
-    /// When the loan started, if it is traced.
-    traced: Option<Instant>,
-}
-
-impl PooledArena<'_> {
-    /// The pool this arena goes back to.
-    ///
-    /// ```
-    /// # use arena_core as arena;
-    /// use arena::ArenaPool;
-    ///
-    /// let pool = ArenaPool::new();
-    /// let mem = pool.get();
-    /// assert!(std::ptr::eq(mem.pool(), &pool));
-    /// ```
-    pub fn pool(&self) -> &ArenaPool {
-        self.pool
-    }
-}
-
-impl Deref for PooledArena<'_> {
-    type Target = Arena;
-
-    #[inline(always)]
-    fn deref(&self) -> &Arena {
-        &self.arena
-    }
-}
-
-impl DerefMut for PooledArena<'_> {
-    /// `&mut Arena` for [`reset`](Arena::reset) and the other `&mut self` methods: the borrow
-    /// checker then ends every reference into the arena, as it does for an arena owned outright.
-    #[inline(always)]
-    fn deref_mut(&mut self) -> &mut Arena {
-        &mut self.arena
-    }
-}
-
-impl Drop for PooledArena<'_> {
-    fn drop(&mut self) {
-        // SAFETY: `arena` is taken exactly once, here; the guard is never used again.
-        let arena = unsafe { ManuallyDrop::take(&mut self.arena) };
-        if let Some(payload) = self.pool.give_back(arena, self.traced) {
-            // A destructor panicked (after the arena was back in the pool). While already
-            // unwinding, a second panic would abort: it is dropped then (where a panic of the
-            // payload's own `Drop` is caught).
-            if !std::thread::panicking() {
-                payload.resume();
-            }
-        }
-    }
-}
-
-impl fmt::Debug for PooledArena<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PooledArena")
-            .field("stats", &self.arena.stats())
             .finish()
     }
 }
