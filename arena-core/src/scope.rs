@@ -293,7 +293,9 @@ impl FastScope {
 
 impl Drop for FastScope {
     /// Unwinding out of the closure: destructors still run; a second panic from one of them is
-    /// dropped, since panicking again now would abort the process.
+    /// dropped, since panicking again now would abort the process. Inlined, so the slot stays
+    /// in a register while the closure runs rather than being written to the stack.
+    #[inline(always)]
     fn drop(&mut self) {
         let _ = end_slot(self.slot);
     }
@@ -596,7 +598,7 @@ fn standalone_arena(options: &ScopeOptions, count: bool) -> Arena {
 #[cold]
 fn new_pooled_arena() -> Arena {
     let mut arena = Arena::try_with_capacity(config::ballast()).unwrap_or_default();
-    arena.pooled = true;
+    arena.set_pooled();
     arena
 }
 

@@ -259,7 +259,7 @@ impl Arena {
         unsafe {
             node.as_ptr().write(DropNode::new(value));
             self.drops.push(node);
-            self.steady_floor.set(NOT_STEADY);
+            self.set_steady_floor_bytes(NOT_STEADY);
             self.general_reset.set(1);
             Ok((*node.as_ptr()).value_mut())
         }

@@ -211,7 +211,7 @@ impl Arena {
         // The old block's free tail (0 with no block) stays unused until the next reset.
         let tail = self.block_end.get() - self.cursor.get().as_ptr() as usize;
         self.stranded_bytes.set(self.stranded_bytes.get() + tail);
-        self.block_start.set(start);
+        self.set_block_start(start);
         self.cursor.set(start);
         self.set_block_end(start.as_ptr() as usize + free);
         self.forget_byte_tail();
@@ -224,7 +224,7 @@ impl Arena {
     pub(super) fn drop_block(&self) {
         self.stranded_bytes.set(0);
         self.cursor.set(no_block());
-        self.block_start.set(no_block());
+        self.set_block_start(no_block());
         self.set_block_end(no_block().as_ptr() as usize);
         self.forget_byte_tail();
         self.forget_spare();

@@ -210,7 +210,7 @@ impl Arena {
         self.set_newest_record(Some(at));
         // A pooled scope that ends by a bare rewind does not forget records: one written makes
         // its end the general one.
-        self.steady_floor.set(super::sizes::NOT_STEADY);
+        self.set_steady_floor_bytes(super::sizes::NOT_STEADY);
         Ok(self.checkpoint_of(at, stamp))
     }
 
@@ -381,11 +381,11 @@ impl Arena {
         if end - start.as_ptr() as usize >= size_of::<SpareHeader>() {
             self.push_spare(start, end);
         }
-        self.block_start.set(block_start);
+        self.set_block_start(block_start);
         self.set_block_end(block_end);
         // What the older block handed out after the point, before the arena moved on.
         asan::poison(cursor.as_ptr(), block_end - cursor.as_ptr() as usize);
-        self.steady_floor.set(super::sizes::NOT_STEADY);
+        self.set_steady_floor_bytes(super::sizes::NOT_STEADY);
     }
 
     /// Puts the free block `[start, end)` on top of the spare list, its header at its start
@@ -442,7 +442,7 @@ impl Arena {
         asan::poison(start.as_ptr(), size_of::<SpareHeader>());
         self.set_newest_spare(below);
         self.spare_bytes.set(self.spare_bytes.get() - (end - at));
-        self.block_start.set(start);
+        self.set_block_start(start);
         self.cursor.set(start);
         self.set_block_end(end);
         self.forget_byte_tail();

@@ -83,7 +83,7 @@ impl Arena {
                 if reserved != 0 {
                     self.general_reset.set(1);
                 }
-                self.steady_floor.set(NOT_STEADY);
+                self.set_steady_floor_bytes(NOT_STEADY);
                 self.poison_new_chunk();
             }
             // A failure under a grant that a limit cut down is that limit's refusal (no chunk
@@ -204,7 +204,7 @@ impl Arena {
         self.newest_chunk_bytes.set(0);
         self.general_reset
             .set(usize::from(self.drops.pending() != 0));
-        self.steady_floor.set(NOT_STEADY);
+        self.set_steady_floor_bytes(NOT_STEADY);
         self.holds_kept = false;
         budget::release(reserved);
     }

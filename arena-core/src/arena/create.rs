@@ -41,10 +41,12 @@ impl Arena {
             drops: DropList::default(),
             allocations: Cell::new(0),
             counts_allocations: crate::trace::enabled(),
+            general_scopes: crate::trace::enabled(),
             general_reset: Cell::new(0),
             newest_chunk_bytes: Cell::new(0),
             stranded_bytes: Cell::new(0),
             steady_floor: Cell::new(NOT_STEADY),
+            steady_cursor: Cell::new(usize::MAX),
             limit: None,
             limit_set_by: LimitSetBy::Builder,
             label: None,
@@ -125,11 +127,19 @@ impl Arena {
         self.label = label;
     }
 
+    /// Makes the arena a pool's: traced by its scope or guard rather than when dropped, and
+    /// its `scoped` ends record the peak the retention policy reads.
+    pub(crate) fn set_pooled(&mut self) {
+        self.pooled = true;
+        self.general_scopes = true;
+    }
+
     /// Turns the allocation count of [`Stats::allocations`] on or off. Called only on an arena
     /// that allocated nothing since its last reset, so a count is always complete.
     pub(crate) fn set_counting(&mut self, on: bool) {
         debug_assert_eq!(self.used_bytes(), 0, "counting switched mid-round");
         self.counts_allocations = on;
+        self.general_scopes = on || self.pooled;
         self.set_block_end(self.block_end.get());
         self.clear_counters();
     }

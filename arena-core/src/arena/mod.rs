@@ -212,6 +212,11 @@ pub struct Arena {
     /// Whether `allocations` is kept. A plain field, so the allocation fast path reads it once
     /// per borrow; counting in every arena cost binary-trees about a fifth of its speed.
     counts_allocations: bool,
+    /// Whether [`scoped`](Arena::scoped) takes its general path whatever the checkpoints: the
+    /// arena counts its allocations (a scope puts the count back) or is pooled (a scope records
+    /// the peak it held, which the retention policy reads). One field, so the plain scope's
+    /// entry tests one flag besides the checkpoints.
+    general_scopes: bool,
     /// Nonzero when a [`reset`](Arena::reset) must take the general path: set when a destructor
     /// is registered or a second chunk is added, cleared when a reset or a release leaves at
     /// most one chunk and no destructor. One word, so the one-chunk reset tests one field. (A
@@ -230,12 +235,17 @@ pub struct Arena {
     /// [`Arena::set_steady_floor`]); whatever could make a bare rewind wrong — a new chunk, a
     /// pending destructor, replaced memory — sets it back to [`NOT_STEADY`].
     steady_floor: Cell<usize>,
+    /// `block_start + steady_floor` as an address, or `usize::MAX` with [`NOT_STEADY`]: the
+    /// steady end compares the cursor with it directly. Kept by `Arena::set_block_start` and
+    /// `Arena::set_steady_floor_bytes`, the only writers of the two fields it is made of.
+    steady_cursor: Cell<usize>,
     limit: Option<usize>,
     /// Which option set `limit`, for the advice in its error message.
     limit_set_by: LimitSetBy,
     label: Option<Cow<'static, str>>,
-    /// Pooled arenas are traced by their scope, not when they are dropped.
-    pub(crate) pooled: bool,
+    /// Pooled arenas are traced by their scope, not when they are dropped (set by
+    /// `Arena::set_pooled`).
+    pooled: bool,
     /// Unique in the process: tells a checkpoint of this arena from another's.
     id: u64,
     /// Which stretch of the arena's history an open [`scoped`](Arena::scoped) mark belongs to:

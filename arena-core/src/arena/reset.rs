@@ -80,7 +80,7 @@ impl Arena {
     /// `keep_bytes` (none for 0). Hands back what the destructors did instead of resuming a
     /// panic, so callers decide (a scope that is already unwinding must not panic again).
     pub(crate) fn reset_keeping(&mut self, keep_bytes: usize) -> DropsRun {
-        self.steady_floor.set(NOT_STEADY);
+        self.set_steady_floor_bytes(NOT_STEADY);
         let run = self.drops.run_all();
         self.allocations.set(0);
         // The round's peak was read by whoever chose `keep_bytes`; the next round starts anew.
@@ -133,7 +133,7 @@ impl Arena {
         if !self.keeps_all_chunks(keep_bytes) {
             return self.reset_keeping(keep_bytes);
         }
-        self.steady_floor.set(NOT_STEADY);
+        self.set_steady_floor_bytes(NOT_STEADY);
         let run = self.drops.run_all();
         self.allocations.set(0);
         self.peak_used.set(0);
@@ -178,7 +178,7 @@ impl Arena {
             }
         }
         if let Some((start, len)) = oldest {
-            self.block_start.set(start);
+            self.set_block_start(start);
             self.cursor.set(start);
             self.set_block_end(start.as_ptr() as usize + len);
             self.forget_byte_tail();

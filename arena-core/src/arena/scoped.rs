@@ -22,6 +22,7 @@ static NEXT_ERA: AtomicU64 = AtomicU64::new(1);
 /// compares and puts back. The end of the block is not kept: only a scope whose closure moved
 /// on to other blocks needs it, and that end looks it up among the chunks (see
 /// [`Arena::block_end_of`]).
+#[derive(Clone, Copy)]
 struct Mark {
     /// The arena's era (never 0): unique in the process, so neither a reset nor another arena
     /// swapped in can match it.
@@ -35,6 +36,9 @@ struct Mark {
 /// valid checkpoint at the scope's start, and an arena that does not count), the checkpoints
 /// and the allocation count otherwise ([`Outer`]).
 trait ScopeRest: Copy {
+    /// Whether the end of the scope records what the block held in the peak the retention
+    /// policy reads: only pooled arenas have a retention policy, and their scopes are general.
+    const TRACKS_PEAK: bool;
     /// Makes the checkpoints valid at the scope's start the valid ones again, and puts back the
     /// allocation count.
     fn put_back(self, arena: &Arena);
@@ -48,6 +52,8 @@ trait ScopeRest: Copy {
 struct Plain;
 
 impl ScopeRest for Plain {
+    const TRACKS_PEAK: bool = false;
+
     #[inline(always)]
     fn put_back(self, arena: &Arena) {
         arena.checkpoints.set(no_block());
@@ -71,6 +77,8 @@ struct Outer {
 }
 
 impl ScopeRest for Outer {
+    const TRACKS_PEAK: bool = true;
+
     #[inline(always)]
     fn put_back(self, arena: &Arena) {
         arena.checkpoints.set(self.top);
@@ -159,18 +167,20 @@ impl Arena {
     /// ```
     #[inline]
     pub fn scoped<R>(&mut self, f: impl for<'s> FnOnce(&'s mut Arena) -> R) -> R {
-        if self.checkpoints.get() != no_block() || self.counts_allocations {
+        if self.checkpoints.get() != no_block() || self.general_scopes {
             return self.scoped_general(f);
         }
         // No valid checkpoint: none from before the scope can be rewound to inside it, so the
         // floor stays as it is, and the checkpoints taken inside are all forgotten at its end.
         // No counting: the allocation count stays 0 (only a reset changes whether an arena
-        // counts, and `scoped` holds the `&mut`), so there is none to put back.
+        // counts, and `scoped` holds the `&mut`), so there is none to put back. Not pooled: no
+        // retention policy reads the peak the scope held.
         self.scoped_with(f, Plain)
     }
 
     /// [`scoped`](Arena::scoped) when valid checkpoints exist (they are refused inside the
-    /// scope, and are again the valid ones at its end) or the arena counts its allocations.
+    /// scope, and are again the valid ones at its end), the arena counts its allocations, or it
+    /// is pooled (its end records the peak for the retention policy).
     #[inline(never)]
     fn scoped_general<R>(&mut self, f: impl for<'s> FnOnce(&'s mut Arena) -> R) -> R {
         let outer = Outer {
@@ -197,12 +207,20 @@ impl Arena {
         // closure's `&mut` is the only use of it until the closure returns or unwinds, and the
         // guard touches the arena only after that.
         let result = f(unsafe { &mut *arena });
+        let guard = core::mem::ManuallyDrop::new(guard);
         // SAFETY: the closure returned, so its `&mut` is over; `arena` came from `&mut self`,
         // which is still borrowed.
-        if unsafe { (*arena).end_scope_fast(&guard.mark, guard.outer) } {
-            core::mem::forget(guard);
-        } else {
-            guard.finish_slow();
+        if !unsafe { (*arena).end_scope_fast(&guard.mark, guard.outer) } {
+            // The mark goes as four words, not by reference: the fast path then keeps it in
+            // registers and never writes it to the stack.
+            let Mark {
+                era,
+                cursor,
+                block_start,
+                drops_pending,
+            } = guard.mark;
+            // SAFETY: as above.
+            unsafe { finish_slow(arena, era, cursor, block_start, drops_pending, guard.outer) };
         }
         result
     }
@@ -224,20 +242,24 @@ impl Arena {
     /// and the caller takes [`end_scope_slow`](Arena::end_scope_slow).
     #[inline(always)]
     fn end_scope_fast<C: ScopeRest>(&mut self, mark: &Mark, outer: C) -> bool {
+        // Each test that fails goes through a cold call: the compiler then keeps them three
+        // compares and branches, instead of gathering them into flags first (longer).
         if self.era.get() != mark.era
             || self.block_start.get() != mark.block_start
             || self.drops.pending() != mark.drops_pending
         {
-            return false;
+            return not_the_common_end();
         }
         outer.put_back(self);
         let now = self.cursor.get().as_ptr() as usize;
         asan::poison(mark.cursor.as_ptr(), now - mark.cursor.as_ptr() as usize);
-        // What the block held: the round's need when the arena has one chunk (a lower bound
-        // otherwise), for the retention policy.
-        let held = now - mark.block_start.as_ptr() as usize;
-        if held > self.peak_used.get() {
-            self.peak_used.set(held);
+        if C::TRACKS_PEAK {
+            // What the block held: the round's need when the arena has one chunk (a lower
+            // bound otherwise), for the retention policy.
+            let held = now - mark.block_start.as_ptr() as usize;
+            if held > self.peak_used.get() {
+                self.peak_used.set(held);
+            }
         }
         self.cursor.set(mark.cursor);
         self.forget_byte_tail();
@@ -332,6 +354,14 @@ impl Arena {
     }
 }
 
+/// `false`, out of line: the answer of [`Arena::end_scope_fast`] when the end is not the common
+/// one, marked cold so that the compiler lays the common end out as the straight path.
+#[cold]
+#[inline(never)]
+fn not_the_common_end() -> bool {
+    false
+}
+
 /// An open [`Arena::scoped`]: ends it when the closure returns or unwinds.
 struct ScopedGuard<C: ScopeRest> {
     arena: *mut Arena,
@@ -339,31 +369,88 @@ struct ScopedGuard<C: ScopeRest> {
     outer: C,
 }
 
-impl<C: ScopeRest> ScopedGuard<C> {
-    /// The closure returned and the scope's end is not the common one: back to the mark
-    /// (destructors, older blocks, or a reset), then a destructor's panic, if any, is resumed.
-    #[cold]
-    #[inline(never)]
-    fn finish_slow(self) {
-        let this = core::mem::ManuallyDrop::new(self);
-        let arena = this.arena;
-        // SAFETY: the closure returned, so its `&mut` is over; the pointer came from the
-        // `&mut self` of `scoped`, which is still borrowed.
-        let run = unsafe { (*arena).end_scope_slow_with(&this.mark, this.outer) };
-        resume_first_panic(run);
+/// The closure returned and the scope's end is not the common one: back to the mark
+/// (destructors, older blocks, or a reset), then a destructor's panic, if any, is resumed.
+///
+/// # Safety
+///
+/// `arena` is the arena of a `scoped` call whose closure returned, and the mark is that call's.
+#[cold]
+#[inline(never)]
+unsafe fn finish_slow<C: ScopeRest>(
+    arena: *mut Arena,
+    era: u64,
+    cursor: NonNull<u8>,
+    block_start: NonNull<u8>,
+    drops_pending: usize,
+    outer: C,
+) {
+    let mark = Mark {
+        era,
+        cursor,
+        block_start,
+        drops_pending,
+    };
+    // SAFETY: the closure returned, so its `&mut` is over; the pointer came from the `&mut self`
+    // of `scoped`, which is still borrowed (the caller's contract).
+    let run = unsafe { (*arena).end_scope_slow_with(&mark, outer) };
+    resume_first_panic(run);
+}
+
+/// Unwinding out of a `scoped` closure: back to the mark, destructors included; a second panic
+/// from one of them is dropped, since panicking again now would abort the process.
+///
+/// # Safety
+///
+/// As for [`finish_slow`], for a closure that unwound.
+#[cold]
+#[inline(never)]
+unsafe fn finish_unwinding<C: ScopeRest>(
+    arena: *mut Arena,
+    era: u64,
+    cursor: NonNull<u8>,
+    block_start: NonNull<u8>,
+    drops_pending: usize,
+    outer: C,
+) {
+    let mark = Mark {
+        era,
+        cursor,
+        block_start,
+        drops_pending,
+    };
+    // SAFETY: as at the end of `scoped` (the caller's contract): the closure unwound, so its
+    // `&mut` is over.
+    unsafe {
+        if !(*arena).end_scope_fast(&mark, outer) {
+            let _ = (*arena).end_scope_slow_with(&mark, outer);
+        }
     }
 }
 
 impl<C: ScopeRest> Drop for ScopedGuard<C> {
-    /// Unwinding out of the closure: back to the mark, destructors included; a second panic from
-    /// one of them is dropped, since panicking again now would abort the process.
+    /// Unwinding out of the closure (the normal end forgets the guard): hands the mark, as
+    /// words, to [`finish_unwinding`]. Inlined, so the mark stays in registers up to there.
+    #[inline(always)]
     fn drop(&mut self) {
-        // SAFETY: as at the end of `scoped`: the closure unwound, so its `&mut` is over.
+        let Mark {
+            era,
+            cursor,
+            block_start,
+            drops_pending,
+        } = self.mark;
+        // SAFETY: the guard exists only while a `scoped` call's closure runs, and is dropped
+        // only when that closure unwinds (the normal end takes it out of `ManuallyDrop`'s way).
         unsafe {
-            if !(*self.arena).end_scope_fast(&self.mark, self.outer) {
-                let _ = (*self.arena).end_scope_slow_with(&self.mark, self.outer);
-            }
-        }
+            finish_unwinding(
+                self.arena,
+                era,
+                cursor,
+                block_start,
+                drops_pending,
+                self.outer,
+            )
+        };
     }
 }
 

@@ -6,6 +6,8 @@
 //! it back to [`NOT_STEADY`]. Relies on the size arithmetic for the floor and on the block
 //! engine for the rewind.
 
+use core::ptr::NonNull;
+
 use super::sizes::{steady_floor, NOT_STEADY};
 use super::Arena;
 use crate::config::Retain;
@@ -21,17 +23,17 @@ impl Arena {
         // Nothing to clear: the pool enables the fast path only for arenas that do not count,
         // and turning counting on again starts from zero.
         debug_assert!(!self.counts_allocations, "a fast scope that counts");
-        // What the block handed out. While a floor is set (not `NOT_STEADY`) the arena still
-        // holds one chunk and no destructor, since a new chunk or a destructor clears the floor,
-        // and that chunk is the block (or is untouched, with no block): then this is all that
-        // was used.
-        let in_block = self.block_used();
-        let floor = self.steady_floor.get();
-        // A floor, when set, is at least 1, and `NOT_STEADY` is the largest `usize`: an arena
-        // without a floor never rewinds here. (The scope with one value in it, the case to
-        // make short, is tested first.)
-        if in_block >= floor {
-            debug_assert_eq!(in_block, self.used_bytes());
+        // While a floor is set (not `NOT_STEADY`) the arena still holds one chunk and no
+        // destructor, since a new chunk or a destructor clears the floor, and that chunk is the
+        // block (or is untouched, with no block): what the block handed out is then all that
+        // was used. A floor, when set, is at least 1, and the steady cursor is the block's start
+        // plus the floor (the largest `usize` without one): a cursor at or above it means the
+        // round used at least the floor. (The scope with one value in it, the case to make
+        // short, is tested first, by one compare.)
+        let cursor = self.cursor.get().as_ptr() as usize;
+        if cursor >= self.steady_cursor.get() {
+            let start = self.block_start.get();
+            debug_assert_eq!(cursor - start.as_ptr() as usize, self.used_bytes());
             // Only the cursor: the scope's closure had `&Arena`, so no `scoped` mark is open to
             // need a new era, and writing a checkpoint record cleared the floor (the end is then
             // the general one, which forgets the records).
@@ -39,15 +41,35 @@ impl Arena {
             // claims nothing now, but the next round's values move the cursor up past it, and
             // once the cursor is less than 8 bytes above it the tail would claim bytes of one of
             // those values as free (one store; the byte-packing tests catch its absence).
-            let start = self.block_start.get();
-            crate::asan::poison(start.as_ptr(), in_block);
+            crate::asan::poison(start.as_ptr(), cursor - start.as_ptr() as usize);
             self.cursor.set(start);
             self.forget_byte_tail();
             return true;
         }
         // Nothing in the block: the scope used nothing, unless (without a floor) it used chunks
         // the block has since moved past.
-        in_block == 0 && (floor != NOT_STEADY || self.used_bytes() == 0)
+        let floor = self.steady_floor.get();
+        self.block_used() == 0 && (floor != NOT_STEADY || self.used_bytes() == 0)
+    }
+
+    /// Sets the steady floor, and the steady cursor made from it and the block's start.
+    #[inline]
+    pub(super) fn set_steady_floor_bytes(&self, floor: usize) {
+        self.steady_floor.set(floor);
+        self.steady_cursor.set(steady_cursor_for(
+            self.block_start.get().as_ptr() as usize,
+            floor,
+        ));
+    }
+
+    /// Sets the block's start, and the steady cursor made from it and the steady floor.
+    #[inline]
+    pub(super) fn set_block_start(&self, start: NonNull<u8>) {
+        self.block_start.set(start);
+        self.steady_cursor.set(steady_cursor_for(
+            start.as_ptr() as usize,
+            self.steady_floor.get(),
+        ));
     }
 
     /// Called by the pool after the general end of a scope: allows bare rewinds from now on when
@@ -70,7 +92,18 @@ impl Arena {
                 Retain::Percent(_) => NOT_STEADY,
             }
         };
-        self.steady_floor.set(floor);
+        self.set_steady_floor_bytes(floor);
         floor != NOT_STEADY
+    }
+}
+
+/// The cursor at or above which a block starting at `start` has handed out at least `floor`
+/// bytes; `usize::MAX`, which no cursor reaches, for [`NOT_STEADY`]. A set floor is at most
+/// the chunk's size, so the sum stays inside the block's end.
+fn steady_cursor_for(start: usize, floor: usize) -> usize {
+    if floor == NOT_STEADY {
+        usize::MAX
+    } else {
+        start.saturating_add(floor)
     }
 }

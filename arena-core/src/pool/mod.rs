@@ -474,7 +474,7 @@ impl ArenaPool {
         let mut arena = Arena::new();
         arena.set_limit(self.settings.limit, LimitSetBy::Pool);
         arena.set_label(self.settings.label.clone());
-        arena.pooled = true;
+        arena.set_pooled();
         arena.reserve_fresh(self.floor())?;
         self.created.fetch_add(1, Ordering::Relaxed);
         Ok(arena)
@@ -491,7 +491,7 @@ impl ArenaPool {
         // whatever comes back.
         arena.set_limit(self.settings.limit, LimitSetBy::Pool);
         arena.set_label(self.settings.label.clone());
-        arena.pooled = true;
+        arena.set_pooled();
         let (end, line) = reset_traced(&mut arena, self.settings.capacity, traced);
         if self
             .settings
