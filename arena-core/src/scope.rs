@@ -43,19 +43,69 @@ pub struct ScopeOptions {
     pub call_site: &'static str,
 }
 
-/// One pooled arena, with the link to the slot of the next nesting depth.
+/// One pooled arena, with the link to the slot of the next nesting depth. `repr(C)` with the
+/// head first: a pointer to a slot is a pointer to its head, which is what [`NEXT`] and
+/// [`Slot::deeper`] hold.
+#[repr(C)]
 struct Slot {
+    head: SlotHead,
     arena: Arena,
-    /// The slot a scope nested in this one takes; null until a scope first nests that deep.
-    deeper: Cell<*mut Slot>,
+    /// The head of the slot a scope nested in this one takes; [`no_slot`] until a scope first
+    /// nests that deep.
+    deeper: Cell<*const SlotHead>,
+}
+
+/// What a scope reads of a slot before it knows it takes it.
+#[repr(C)]
+struct SlotHead {
     /// The knob state ([`config::scope_state`]) under which the arena's steady floor was last
     /// set: a scope takes the fast path only while the state is still this one (knobs loaded,
-    /// tracing off, no knob written since). [`NO_FAST_PATH`] until then.
+    /// tracing off, no knob written since). [`NO_FAST_PATH`] until then, and always in
+    /// [`NO_SLOT`].
     fast_state: Cell<KnobState>,
 }
 
-/// A [`Slot::fast_state`] that no knob state equals.
+/// A [`SlotHead::fast_state`] that no knob state equals.
 const NO_FAST_PATH: KnobState = KnobState::NEVER;
+
+/// A head with no slot around it: where [`NEXT`] and [`Slot::deeper`] point when there is no
+/// slot to take. Its state never equals the knob state, so the fast path's one compare also
+/// refuses "no slot", and only the slow path asks [`slot_of`] which it is.
+struct NoSlot(SlotHead);
+
+// SAFETY: the head's cell is never written: only the heads of real slots are (through a `&Slot`,
+// in `refresh_fast_path`), and `slot_of` never turns this one into a slot. Reads of an unwritten
+// cell from several threads do not race.
+unsafe impl Sync for NoSlot {}
+
+/// See [`NoSlot`].
+static NO_SLOT: NoSlot = NoSlot(SlotHead {
+    fast_state: Cell::new(NO_FAST_PATH),
+});
+
+/// The head that stands for "no slot".
+#[inline(always)]
+fn no_slot() -> *const SlotHead {
+    &NO_SLOT.0
+}
+
+/// The slot a head belongs to; `None` for [`no_slot`].
+#[inline(always)]
+fn slot_of(head: *const SlotHead) -> Option<NonNull<Slot>> {
+    if ptr::eq(head, no_slot()) {
+        None
+    } else {
+        // A head other than `NO_SLOT`'s is the first field of a slot (`repr(C)`), and its
+        // pointer was made from the slot's own (see `head_of`).
+        NonNull::new(head.cast_mut().cast::<Slot>())
+    }
+}
+
+/// The head of a slot, as [`NEXT`] and [`Slot::deeper`] hold it: the slot's own pointer, cast.
+#[inline(always)]
+fn head_of(slot: NonNull<Slot>) -> *const SlotHead {
+    slot.as_ptr().cast_const().cast::<SlotHead>()
+}
 
 /// The arenas of one thread, owned here and freed when the thread ends. Slot `d` serves the
 /// scopes at nesting depth `d`; each links to the next through [`Slot::deeper`].
@@ -73,11 +123,11 @@ thread_local! {
         }
     };
 
-    /// The slot the next scope on this thread takes: the one of depth 0 when no scope is open,
-    /// the `deeper` link of the innermost open one otherwise. Null when that slot does not exist
-    /// yet, and after the pool was freed. (No destructor, so reading it is a plain
-    /// thread-local load.)
-    static NEXT: Cell<*mut Slot> = const { Cell::new(ptr::null_mut()) };
+    /// The head of the slot the next scope on this thread takes: the one of depth 0 when no
+    /// scope is open, the `deeper` link of the innermost open one otherwise. [`no_slot`] when
+    /// that slot does not exist yet, and after the pool was freed. (No destructor, so reading it
+    /// is a plain thread-local load.)
+    static NEXT: Cell<*const SlotHead> = const { Cell::new(&NO_SLOT.0) };
 }
 
 /// Runs `f` with an arena from this thread's pool and returns what it returns. Everything
@@ -161,12 +211,13 @@ fn run_scope<R>(
     f: impl for<'a> FnOnce(&'a Arena) -> R,
 ) -> R {
     let plain = options.capacity.is_none() && options.limit.is_none() && options.label.is_none();
-    let slot = NEXT.get();
-    // SAFETY: a non-null `NEXT` is a live slot of this thread's pool that no open scope holds
-    // (see `take_slot`).
-    if plain && !slot.is_null() && unsafe { (*slot).fast_state.get() } == config::scope_state() {
-        // SAFETY: as above; the slot is taken now.
-        let slot = unsafe { NonNull::new_unchecked(slot) };
+    let head = NEXT.get();
+    // SAFETY: `NEXT` is `NO_SLOT`'s head (static) or the head of a live slot of this thread's
+    // pool that no open scope holds (see `take_slot`); only the head is read.
+    if plain && unsafe { (*head).fast_state.get() } == config::scope_state() {
+        // SAFETY: `NO_SLOT`'s state equals no knob state, so this is a real slot's head, which
+        // is the slot's own pointer (see `head_of`); the slot is taken now.
+        let slot = unsafe { NonNull::new_unchecked(head.cast_mut().cast::<Slot>()) };
         run_fast_scope(slot, f)
     } else {
         run_scope_slow(*options, location, false, f)
@@ -218,7 +269,7 @@ fn run_scope_slow<R>(
 /// Takes the slot for the next depth, creating it the first time; `None` once the pool is gone.
 #[inline]
 fn take_slot() -> Option<NonNull<Slot>> {
-    let slot = match NonNull::new(NEXT.get()) {
+    let slot = match slot_of(NEXT.get()) {
         Some(slot) => slot,
         None => new_slot()?,
     };
@@ -240,7 +291,7 @@ fn give_back(slot: NonNull<Slot>) {
     // SAFETY: the scope and its destructors are done; nothing else refers to the slot now.
     refresh_fast_path(unsafe { slot.as_ref() });
     // Only now: a destructor that opened a scope took a deeper slot, not this one.
-    NEXT.set(slot.as_ptr());
+    NEXT.set(head_of(slot));
 }
 
 /// `NEXT` is null while the pool lives only when every slot is taken by an open scope (the
@@ -254,15 +305,17 @@ fn new_slot() -> Option<NonNull<Slot>> {
         // it is kept: slots are reached through their boxes' stable addresses.
         let slots = unsafe { &mut *pool.slots.get() };
         let new = NonNull::from(Box::leak(Box::new(Slot {
+            head: SlotHead {
+                fast_state: Cell::new(NO_FAST_PATH),
+            },
             arena: new_pooled_arena(),
-            deeper: Cell::new(ptr::null_mut()),
-            fast_state: Cell::new(NO_FAST_PATH),
+            deeper: Cell::new(no_slot()),
         })));
         if let Some(parent) = slots.last() {
             // SAFETY: the innermost slot is live. Its scope may be using its arena (even `&mut`,
             // when this runs from a destructor at that scope's end), so only the `deeper` field
             // is touched, through a reference to that field alone.
-            unsafe { (*parent.as_ptr()).deeper.set(new.as_ptr()) };
+            unsafe { (*parent.as_ptr()).deeper.set(head_of(new)) };
         }
         slots.push(new);
         new
@@ -284,7 +337,7 @@ impl FastScope {
         // user again.
         let arena = unsafe { &mut (*slot.as_ptr()).arena };
         if arena.rewind_steady() {
-            NEXT.set(slot.as_ptr());
+            NEXT.set(head_of(slot));
         } else if let Some(payload) = end_slot(slot) {
             payload.resume();
         }
@@ -328,7 +381,9 @@ fn refresh_fast_path(slot: &Slot) {
         && slot
             .arena
             .set_steady_floor(config::retain(), config::ballast());
-    slot.fast_state.set(if fast { state } else { NO_FAST_PATH });
+    slot.head
+        .fast_state
+        .set(if fast { state } else { NO_FAST_PATH });
 }
 
 /// The cold part of a scope's entry: first load of the knobs, tracing.
@@ -613,20 +668,20 @@ impl Drop for Pool {
     /// scopes, in other thread-locals' destructors, find no slot and use a standalone arena.
     fn drop(&mut self) {
         let next = NEXT.get();
-        NEXT.set(ptr::null_mut());
+        NEXT.set(no_slot());
         let slots = self.slots.get_mut();
         // Open scopes hold the first slots of the chain (one per open depth), up to the one the
         // next scope would take; all of them when that one does not exist yet.
         let open = slots
             .iter()
-            .position(|slot| slot.as_ptr() == next)
+            .position(|&slot| ptr::eq(head_of(slot), next))
             .unwrap_or(slots.len());
         if let Some(innermost) = open.checked_sub(1).map(|depth| slots[depth]) {
             // SAFETY: the slot of the innermost open scope is live (it is not freed below). Its
             // scope may be using the arena, so only the `deeper` field is written: it no longer
             // leads to the slots freed below, should that scope ever close and another open
             // inside it.
-            unsafe { (*innermost.as_ptr()).deeper.set(ptr::null_mut()) };
+            unsafe { (*innermost.as_ptr()).deeper.set(no_slot()) };
         }
         for slot in slots.drain(open..) {
             // SAFETY: each slot came from `Box::leak` in `new_slot` and is freed once, here; no
