@@ -242,13 +242,13 @@ impl Arena {
     /// and the caller takes [`end_scope_slow`](Arena::end_scope_slow).
     #[inline(always)]
     fn end_scope_fast<C: ScopeRest>(&mut self, mark: &Mark, outer: C) -> bool {
-        // Each test that fails goes through a cold call: the compiler then keeps them three
-        // compares and branches, instead of gathering them into flags first (longer).
-        if self.era.get() != mark.era
-            || self.block_start.get() != mark.block_start
-            || self.drops.pending() != mark.drops_pending
-        {
-            return not_the_common_end();
+        // One test of the three words together: the compiler otherwise interleaves three
+        // compares with the closure's last loads and gathers them into flags (longer).
+        let differs = (self.era.get() ^ mark.era)
+            | (self.block_start.get().as_ptr() as u64 ^ mark.block_start.as_ptr() as u64)
+            | (self.drops.pending() as u64 ^ mark.drops_pending as u64);
+        if differs != 0 {
+            return false;
         }
         outer.put_back(self);
         let now = self.cursor.get().as_ptr() as usize;
@@ -352,14 +352,6 @@ impl Arena {
         let keep = self.reserved_bytes();
         self.reset_keeping(keep)
     }
-}
-
-/// `false`, out of line: the answer of [`Arena::end_scope_fast`] when the end is not the common
-/// one, marked cold so that the compiler lays the common end out as the straight path.
-#[cold]
-#[inline(never)]
-fn not_the_common_end() -> bool {
-    false
 }
 
 /// An open [`Arena::scoped`]: ends it when the closure returns or unwinds.
