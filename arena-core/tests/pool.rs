@@ -543,3 +543,42 @@ fn a_peak_inside_scoped_is_kept_for_the_next_loan_only() {
     let kept = pool.stats().idle_reserved_bytes;
     assert!(kept < 64 << 10, "shrunk back after the peak: {kept}");
 }
+
+#[test]
+fn a_peak_inside_scoped_in_the_same_block_is_kept_too() {
+    let _serial = serial();
+    config::set_retain(Retain::Percent(100));
+    // With a value before the scope, the scope starts and ends in the block the arena already
+    // has (its common end); without, the scope's first allocation takes the kept chunk as the
+    // block, and its end starts that block over.
+    for value_before in [true, false] {
+        let pool = ArenaPool::new();
+        // A first loan that needs 1.5 MiB: the pool keeps one chunk of about that size.
+        pool.get()
+            .alloc_layout(std::alloc::Layout::array::<u8>(3 << 19).unwrap());
+        let grown = pool.stats().idle_reserved_bytes;
+        assert!(grown >= 3 << 19, "kept what the first loan needed: {grown}");
+        {
+            let mut mem = pool.get();
+            if value_before {
+                mem.alloc(1u64);
+            }
+            assert_eq!(mem.stats().chunks, 1);
+            // 1 MiB taken and given back inside the loan, in the chunk the arena already has:
+            // its peak is still what the loan needed.
+            mem.scoped(|tmp| {
+                tmp.alloc_layout(std::alloc::Layout::array::<u8>(1 << 20).unwrap());
+            });
+            assert_eq!(mem.stats().chunks, 1, "the scope stayed in the one chunk");
+            assert!(
+                mem.stats().used_bytes < 64,
+                "the scope's megabyte is free again"
+            );
+        }
+        let kept = pool.stats().idle_reserved_bytes;
+        assert!(
+            kept >= 1 << 20,
+            "value before: {value_before}; kept what the scope needed: {kept}"
+        );
+    }
+}

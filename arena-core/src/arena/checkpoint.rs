@@ -350,9 +350,13 @@ impl Arena {
         } else if block_start.as_ptr() as usize == block_end {
             // The point had no block (nothing was handed out from any block yet): rather than
             // give the present block up to the spare list, start it over. It was taken after the
-            // point, so all of it is free again.
+            // point, so all of it is free again. What it held is recorded first, as above.
             let start = self.block_start.get();
-            asan::poison(start.as_ptr(), self.block_used());
+            let held = self.block_used();
+            if held > self.peak_used.get() {
+                self.peak_used.set(held);
+            }
+            asan::poison(start.as_ptr(), held);
             self.cursor.set(start);
             self.forget_byte_tail();
             self.allocations.set(allocations);

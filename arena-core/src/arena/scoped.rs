@@ -432,7 +432,7 @@ impl<C: ScopeRest> Drop for ScopedGuard<C> {
             drops_pending,
         } = self.mark;
         // SAFETY: the guard exists only while a `scoped` call's closure runs, and is dropped
-        // only when that closure unwinds (the normal end takes it out of `ManuallyDrop`'s way).
+        // only when that closure unwinds (the normal end wraps it in `ManuallyDrop` instead).
         unsafe {
             finish_unwinding(
                 self.arena,
