@@ -211,16 +211,8 @@ impl Arena {
         // SAFETY: the closure returned, so its `&mut` is over; `arena` came from `&mut self`,
         // which is still borrowed.
         if !unsafe { (*arena).end_scope_fast(&guard.mark, guard.outer) } {
-            // The mark goes as four words, not by reference: the fast path then keeps it in
-            // registers and never writes it to the stack.
-            let Mark {
-                era,
-                cursor,
-                block_start,
-                drops_pending,
-            } = guard.mark;
-            // SAFETY: as above.
-            unsafe { finish_slow(arena, era, cursor, block_start, drops_pending, guard.outer) };
+            // SAFETY: as above; the closure returned.
+            unsafe { guard.finish_cold(ClosureEnd::Returned) };
         }
         result
     }
@@ -361,49 +353,34 @@ struct ScopedGuard<C: ScopeRest> {
     outer: C,
 }
 
-/// The closure returned and the scope's end is not the common one: back to the mark
-/// (destructors, older blocks, or a reset), then a destructor's panic, if any, is resumed.
-///
-/// # Safety
-///
-/// `arena` is the arena of a `scoped` call whose closure returned, and the mark is that call's.
-#[cold]
-#[inline(never)]
-unsafe fn finish_slow<C: ScopeRest>(
-    arena: *mut Arena,
-    era: u64,
-    cursor: NonNull<u8>,
-    block_start: NonNull<u8>,
-    drops_pending: usize,
-    outer: C,
-) {
-    let mark = Mark {
-        era,
-        cursor,
-        block_start,
-        drops_pending,
-    };
-    // SAFETY: the closure returned, so its `&mut` is over; the pointer came from the `&mut self`
-    // of `scoped`, which is still borrowed (the caller's contract).
-    let run = unsafe { (*arena).end_scope_slow_with(&mark, outer) };
-    resume_first_panic(run);
+/// How a `scoped` closure ended, for [`finish_cold`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ClosureEnd {
+    /// It returned, and the scope's end is not the common one.
+    Returned,
+    /// It unwound.
+    Unwound,
 }
 
-/// Unwinding out of a `scoped` closure: back to the mark, destructors included; a second panic
-/// from one of them is dropped, since panicking again now would abort the process.
+/// The ends of a scope taken out of line, with the mark as four words (so the caller keeps it
+/// in registers and never writes it to the stack): back to the mark (destructors, older blocks,
+/// or a reset). After a return, a destructor's panic, if any, is resumed; while unwinding, a
+/// second panic from one is dropped, since panicking again now would abort the process.
 ///
 /// # Safety
 ///
-/// As for [`finish_slow`], for a closure that unwound.
+/// `arena` is the arena of a `scoped` call whose closure ended as `how` says, and the mark is
+/// that call's.
 #[cold]
 #[inline(never)]
-unsafe fn finish_unwinding<C: ScopeRest>(
+unsafe fn finish_cold<C: ScopeRest>(
     arena: *mut Arena,
     era: u64,
     cursor: NonNull<u8>,
     block_start: NonNull<u8>,
     drops_pending: usize,
     outer: C,
+    how: ClosureEnd,
 ) {
     let mark = Mark {
         era,
@@ -411,38 +388,57 @@ unsafe fn finish_unwinding<C: ScopeRest>(
         block_start,
         drops_pending,
     };
-    // SAFETY: as at the end of `scoped` (the caller's contract): the closure unwound, so its
-    // `&mut` is over.
-    unsafe {
-        if !(*arena).end_scope_fast(&mark, outer) {
-            let _ = (*arena).end_scope_slow_with(&mark, outer);
+    // SAFETY: the closure returned or unwound, so its `&mut` is over; the pointer came from the
+    // `&mut self` of `scoped`, which is still borrowed (the caller's contract).
+    let arena = unsafe { &mut *arena };
+    match how {
+        ClosureEnd::Returned => resume_first_panic(arena.end_scope_slow_with(&mark, outer)),
+        ClosureEnd::Unwound => {
+            if !arena.end_scope_fast(&mark, outer) {
+                let _ = arena.end_scope_slow_with(&mark, outer);
+            }
         }
     }
 }
 
-impl<C: ScopeRest> Drop for ScopedGuard<C> {
-    /// Unwinding out of the closure (the normal end forgets the guard): hands the mark, as
-    /// words, to [`finish_unwinding`]. Inlined, so the mark stays in registers up to there.
+impl<C: ScopeRest> ScopedGuard<C> {
+    /// Hands the mark, as words, to [`finish_cold`]. Inlined, so the mark stays in registers up
+    /// to there.
+    ///
+    /// # Safety
+    ///
+    /// The closure of the guard's `scoped` call ended as `how` says.
     #[inline(always)]
-    fn drop(&mut self) {
+    unsafe fn finish_cold(&self, how: ClosureEnd) {
         let Mark {
             era,
             cursor,
             block_start,
             drops_pending,
         } = self.mark;
-        // SAFETY: the guard exists only while a `scoped` call's closure runs, and is dropped
-        // only when that closure unwinds (the normal end wraps it in `ManuallyDrop` instead).
+        // SAFETY: the guard's arena and mark are its `scoped` call's, and the closure ended as
+        // `how` says (the caller's contract).
         unsafe {
-            finish_unwinding(
+            finish_cold(
                 self.arena,
                 era,
                 cursor,
                 block_start,
                 drops_pending,
                 self.outer,
+                how,
             )
         };
+    }
+}
+
+impl<C: ScopeRest> Drop for ScopedGuard<C> {
+    /// Unwinding out of the closure (the normal end wraps the guard in `ManuallyDrop`).
+    #[inline(always)]
+    fn drop(&mut self) {
+        // SAFETY: the guard exists only while a `scoped` call's closure runs, and is dropped
+        // only when that closure unwinds.
+        unsafe { self.finish_cold(ClosureEnd::Unwound) };
     }
 }
 
